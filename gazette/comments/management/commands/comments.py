@@ -1,0 +1,61 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gazette.comments.models import Comment
+from gazette.comments.moderation import ACTIONS
+
+
+class Command(BaseCommand):
+    help = "List and moderate comments: `comments list [--status S] [--json]`, `comments approve|spam|trash ID...`."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        listing = sub.add_parser("list", help="List comments, newest first.")
+        listing.add_argument("--status", choices=Comment.Status.values, default=None)
+        listing.add_argument("--json", action="store_true", help="One JSON array, for scripts.")
+        for action in ACTIONS:
+            moderate = sub.add_parser(action, help=f"{action.capitalize()} comments by ID.")
+            moderate.add_argument("ids", nargs="+", type=int, metavar="ID")
+
+    def handle(self, *args, **options):
+        if options["action"] == "list":
+            return self._list(options["status"], options["json"])
+        ids = options["ids"]
+        comments = {c.pk: c for c in Comment.objects.filter(pk__in=ids)}
+        missing = [i for i in ids if i not in comments]
+        if missing:
+            raise CommandError(f"No comment with ID {', '.join(map(str, missing))}; nothing changed.")
+        for pk in ids:
+            ACTIONS[options["action"]](comment=comments[pk], by=None)
+            self.stdout.write(f"Comment {pk}: {comments[pk].get_status_display().lower()}.")
+
+    def _list(self, status, as_json):
+        comments = Comment.objects.select_related("article").order_by("-created_at", "-pk")
+        if status:
+            comments = comments.filter(status=status)
+        rows = [
+            {
+                "id": c.pk,
+                "status": c.status,
+                "article": c.article.title,
+                "article_id": c.article_id,
+                "name": c.name,
+                "email": c.email,
+                "website": c.website,
+                "created_at": c.created_at.isoformat(),
+                "body": c.body,
+            }
+            for c in comments
+        ]
+        if as_json:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        if not rows:
+            self.stdout.write("No comments.")
+        for row in rows:
+            body = " ".join(row["body"].split())
+            self.stdout.write(
+                f"{row['id']:>6}  {row['status']:<8}  {row['created_at'][:16]}  {row['name']} "
+                f"<{row['email']}> on “{row['article']}”: {body[:70]}"
+            )

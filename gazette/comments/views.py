@@ -1,0 +1,85 @@
+"""The public side of comments: the list and form on an article, and the form's POST."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from gazette.comments.forms import CommentForm
+from gazette.comments.models import Comment
+from gazette.comments.moderation import comment_submit
+
+if TYPE_CHECKING:
+    from gazette.news.models import ArticlePage
+
+_MODERATION_SALT = "gazette.comments.moderation"
+# How long the link that shows a commenter their own pending comment keeps working.
+_MODERATION_LINK_AGE = 24 * 3600
+
+
+def moderation_token(comment: Comment) -> str:
+    """A signed token that lets the commenter, and only whoever holds the link they were
+    redirected to, see their own comment while it waits for moderation (as WordPress does
+    with its moderation hash). It needs no cookie, so cached pages stay shareable."""
+    return signing.dumps(comment.pk, salt=_MODERATION_SALT, compress=True)
+
+
+def _own_pending_comment(request: HttpRequest, article: ArticlePage) -> Comment | None:
+    token = request.GET.get("moderation")
+    if not token:
+        return None
+    try:
+        pk = signing.loads(token, salt=_MODERATION_SALT, max_age=_MODERATION_LINK_AGE)
+    except signing.BadSignature:
+        return None
+    return Comment.objects.filter(
+        pk=pk, article=article, status=Comment.Status.PENDING
+    ).first()
+
+
+def comments_context(
+    request: HttpRequest, article: ArticlePage, form: CommentForm | None = None
+) -> dict[str, Any]:
+    comments = list(Comment.objects.approved().filter(article=article).only(
+        "pk", "name", "website", "body", "created_at"
+    ))
+    return {
+        "comments": comments,
+        "comment_count": len(comments),
+        "comment_form": form if form is not None else CommentForm(),
+        "own_pending_comment": _own_pending_comment(request, article),
+    }
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def post_comment(request: HttpRequest, article: ArticlePage) -> HttpResponse:
+    """Handle the "Leave a comment" form posted to the article's own URL."""
+    if not article.comments_open:
+        context = article.get_context(request)
+        context["comments_closed_notice"] = True
+        return TemplateResponse(request, article.get_template(request), context, status=403)
+
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        # Shown again in place with per-field messages and the reader's values kept.
+        context = article.get_context(request, comment_form=form)
+        return TemplateResponse(request, article.get_template(request), context, status=400)
+
+    comment = comment_submit(
+        article=article,
+        name=form.cleaned_data["name"],
+        email=form.cleaned_data["email"],
+        website=form.cleaned_data["website"],
+        body=form.cleaned_data["body"],
+        ip=_client_ip(request),
+    )
+    location = f"{article.url}?moderation={moderation_token(comment)}#{comment.anchor}"
+    response = HttpResponseRedirect(location)
+    response.status_code = 303
+    return response

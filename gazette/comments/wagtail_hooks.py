@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from gazette.comments import admin_views
+from gazette.comments.models import Comment
+
+
+class CommentsMenuItem(MenuItem):
+    """"Comments" in the admin's sidebar, with the number waiting for moderation."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(admin_views.MODERATE)
+
+    def render_component(self, request: HttpRequest):
+        pending = Comment.objects.pending().count()
+        component = super().render_component(request)
+        if pending:
+            component.label = f"Comments ({pending} pending)"
+        return component
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("comments/", admin_views.queue, name="comments_queue"),
+        path("comments/moderate/", admin_views.moderate, name="comments_moderate"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_comments_menu_item():
+    return CommentsMenuItem(
+        "Comments", reverse("comments_queue"), icon_name="comment", order=250
+    )

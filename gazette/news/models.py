@@ -1,0 +1,311 @@
+"""The newsroom's pages: home, sections, articles and author profiles.
+
+Reads of articles go through one door, ``ArticlePage.objects.published()``: views, feeds,
+the API and the cache all ask it, so a draft cannot leak by one path and not another.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+if TYPE_CHECKING:
+    from django.core.paginator import Page as PaginatorPage
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote", "hr"]
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A pulled or block quote with its attribution: the heart of wire copy."""
+
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, help_text="Who said it, e.g. “Jane Roe, mayor”")
+
+    class Meta:
+        icon = "openquote"
+        template = "news/blocks/quote.html"
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(
+        required=False, help_text="Leave blank to use the image's own caption."
+    )
+
+    class Meta:
+        icon = "image"
+        template = "news/blocks/image.html"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="news/blocks/text.html")
+    quote = QuoteBlock()
+    image = ImageBlock()
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> PaginatorPage:
+    """The page of ``items`` asked for by ?page=N; a page number out of range is a 404."""
+    paginator = Paginator(items, per_page or settings.GAZETTE_ARTICLES_PER_PAGE)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404("No such page") from exc
+
+
+class HomePage(Page):
+    """The front page: the latest published articles, newest first."""
+
+    intro = models.CharField(max_length=255, blank=True, help_text="A line under the masthead.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage", "news.AuthorIndexPage"]
+    max_count = 1
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, ArticlePage.objects.published().for_listing())
+        return context
+
+
+class SectionPage(Page):
+    """A section of the paper (News, World, ...): lists its own articles."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().child_of(self).for_listing()
+        context["articles"] = paginate(request, articles)
+        return context
+
+
+class AuthorIndexPage(Page):
+    """/authors/: the newsroom's people."""
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.AuthorPage"]
+    max_count = 1
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        authors = AuthorPage.objects.live().child_of(self).select_related("photo").order_by("title")
+        context["authors"] = paginate(request, authors, per_page=48)
+        return context
+
+
+class AuthorPage(Page):
+    """An author's profile: name (the page title), bio, photo and their articles."""
+
+    job_title = models.CharField(max_length=255, blank=True)
+    bio = RichTextField(features=["bold", "italic", "link"], blank=True)
+    photo = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        FieldPanel("title", heading="Name"),
+        FieldPanel("job_title"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
+    parent_page_types = ["news.AuthorIndexPage"]
+    subpage_types: list[str] = []
+    search_fields = [*Page.search_fields, index.SearchField("bio")]
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().by_author(self).for_listing()
+        context["articles"] = paginate(request, articles)
+        return context
+
+
+class ArticleQuerySet(PageQuerySet):
+    def published(self) -> ArticleQuerySet:
+        """The one door for reads: articles a reader may see, newest first.
+
+        Live (published in Wagtail) and dated no later than now, so an article given a
+        future date is not shown before it.
+        """
+        return (
+            self.live()
+            .filter(date__isnull=False, date__lte=timezone.now())
+            .order_by("-date", "-pk")
+        )
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a list of articles shows: section, lead image, authors, in a fixed number of
+        queries however long the list."""
+        return self.select_related("lead_image").prefetch_related(
+            models.Prefetch(
+                "authors", queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order")
+            )
+        )
+
+    def by_author(self, author: AuthorPage) -> ArticleQuerySet:
+        return self.filter(authors__author=author).distinct()
+
+    def tagged(self, slug: str) -> ArticleQuerySet:
+        return self.filter(tagged_items__tag__slug=slug).distinct()
+
+
+ArticleManager = PageManager.from_queryset(ArticleQuerySet)
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticleAuthor(Orderable):
+    """One name in an article's byline, in order."""
+
+    article = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="authors")
+    author = models.ForeignKey("news.AuthorPage", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Optional, e.g. “Reporting by”, “Translated by”, “Additional reporting”.",
+    )
+
+    panels = [FieldPanel("author"), FieldPanel("role")]
+
+
+class ArticlePage(Page):
+    """A news article. Its URL (section/slug) is kept once published: Wagtail redirects any
+    old URL after a slug change or a move (WAGTAILREDIRECTS_AUTO_CREATE)."""
+
+    standfirst = models.TextField(
+        blank=True, help_text="The summary under the headline, also used in lists and feeds."
+    )
+    lead_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    date = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave blank to use the time the article is first published.",
+    )
+    updated = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as “Updated” when set.",
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Where an imported article came from (a Markdown file, a WordPress post), "
+        "so that importing it again updates it instead of duplicating it.",
+    )
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close comments: readers see “Comments are closed.”"
+    )
+
+    objects = ArticleManager()
+
+    content_panels = [
+        FieldPanel("title", heading="Headline"),
+        FieldPanel("standfirst"),
+        InlinePanel("authors", label="Byline", min_num=1),
+        FieldPanel("lead_image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("updated"), FieldPanel("tags")], heading="Details"
+        ),
+        FieldPanel("comments_open"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        indexes = [models.Index(fields=["date", "page_ptr"], name="article_date_id")]
+
+    @property
+    def section(self) -> SectionPage:
+        """The section is the article's parent page."""
+        cached = getattr(self, "_section", None)
+        if cached is None:
+            cached = self._section = self.get_parent().specific
+        return cached
+
+    @property
+    def byline(self) -> list[ArticleAuthor]:
+        return list(self.authors.all())
+
+    def adjacent(self) -> tuple[ArticlePage | None, ArticlePage | None]:
+        """The published articles just before and after this one by publication date."""
+        if self.date is None:
+            return None, None
+        published = ArticlePage.objects.published().only("title", "url_path", "date")
+        older = published.filter(
+            Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
+        ).first()
+        newer = (
+            published.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
+            .order_by("date", "pk")
+            .first()
+        )
+        return older, newer
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            # The comment form posts to the article's own URL so that a form with errors is
+            # shown again in place, with the reader's values kept.
+            from gazette.comments.views import post_comment
+
+            return post_comment(request, self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from gazette.comments.views import comments_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["previous_article"], context["next_article"] = self.adjacent()
+        context.update(comments_context(request, self, form=kwargs.get("comment_form")))
+        return context

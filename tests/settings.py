@@ -1,0 +1,18 @@
+"""Fast settings for the test suite: Gazette's own settings with test-only speed-ups."""
+
+import os
+import tempfile
+
+os.environ.setdefault("GAZETTE_DATA_DIR", tempfile.mkdtemp(prefix="gazette-test-"))
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+
+from gazette.settings import *  # noqa: E402,F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
