@@ -79,7 +79,9 @@ def make_article(site, author):
 @pytest.fixture
 def alice(site):
     """An editor: may moderate comments."""
-    return user_create(username="alice", role="editor", password="alice-password-1", email="alice@example.com")
+    return user_create(
+        username="alice", role="editor", password="alice-password-1", email="alice@example.com"
+    )
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ def visible_text(html: str) -> str:
 def test_article_page_shows_every_element_of_the_reference_page_in_order(client, make_article):
     now = timezone.now()
     older = make_article(
-        "Teacher of an Islamic school in Indonesia sentenced to life in prison for raping 13 students",
+        "Teacher of an Islamic school in Indonesia sentenced to life in prison "
+        "for raping 13 students",
         date=now - dt.timedelta(days=1),
     )
     article = make_article(
@@ -31,8 +32,13 @@ def test_article_page_shows_every_element_of_the_reference_page_in_order(client,
         date=now - dt.timedelta(hours=1),
         body="“We spoke frankly,” the spokesman told reporters.",
     )
-    Comment.objects.create(article=article, name="Ann Reader", email="ann@example.org",
-                           body="A thoughtful piece.", status="approved")
+    Comment.objects.create(
+        article=article,
+        name="Ann Reader",
+        email="ann@example.org",
+        body="A thoughtful piece.",
+        status="approved",
+    )
     response = client.get(article.url)
     assert response.status_code == 200
     text = visible_text(response.content.decode())
@@ -91,16 +97,25 @@ def test_previous_and_next_link_to_adjacent_published_articles_by_date(client, m
     ("approved", "pending", "heading"),
     [(0, 1, "No comments"), (1, 0, "1 comment"), (2, 3, "2 comments")],
 )
-def test_comment_count_counts_approved_comments_only(client, make_article, approved, pending, heading):
+def test_comment_count_counts_approved_comments_only(
+    client, make_article, approved, pending, heading
+):
     article = make_article()
     for i in range(approved):
-        Comment.objects.create(article=article, name=f"R{i}", email="r@example.org", body="ok",
-                               status="approved")
+        Comment.objects.create(
+            article=article, name=f"R{i}", email="r@example.org", body="ok", status="approved"
+        )
     for i in range(pending):
-        Comment.objects.create(article=article, name=f"P{i}", email="p@example.org",
-                               body="secret pending text", status="pending")
-    Comment.objects.create(article=article, name="S", email="s@example.org", body="buy pills",
-                           status="spam")
+        Comment.objects.create(
+            article=article,
+            name=f"P{i}",
+            email="p@example.org",
+            body="secret pending text",
+            status="pending",
+        )
+    Comment.objects.create(
+        article=article, name="S", email="s@example.org", body="buy pills", status="spam"
+    )
     html = client.get(article.url).content.decode()
     assert f'<h2 id="comments-title">{heading}</h2>' in html
     assert "secret pending text" not in html
@@ -123,8 +138,9 @@ def test_article_page_query_count_stays_flat_as_comments_grow(client, make_artic
             assert client.get(article.url).status_code == 200
         return len(ctx)
 
-    Comment.objects.create(article=article, name="a", email="a@example.org", body="x",
-                           status="approved")
+    Comment.objects.create(
+        article=article, name="a", email="a@example.org", body="x", status="approved"
+    )
     few = queries()
     Comment.objects.bulk_create(
         Comment(article=article, name=f"n{i}", email="a@example.org", body="x", status="approved")

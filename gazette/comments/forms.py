@@ -53,7 +53,8 @@ class CommentForm(forms.Form):
         body.widget.attrs["maxlength"] = str(limit)
         body.validators.append(
             MaxLengthValidator(
-                limit, message=f"Your comment is too long: please keep it under {limit:,} characters."
+                limit,
+                message=f"Your comment is too long: please keep it under {limit:,} characters.",
             )
         )
 

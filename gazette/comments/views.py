@@ -35,17 +35,17 @@ def _own_pending_comment(request: HttpRequest, article: ArticlePage) -> Comment 
         pk = signing.loads(token, salt=_MODERATION_SALT, max_age=_MODERATION_LINK_AGE)
     except signing.BadSignature:
         return None
-    return Comment.objects.filter(
-        pk=pk, article=article, status=Comment.Status.PENDING
-    ).first()
+    return Comment.objects.filter(pk=pk, article=article, status=Comment.Status.PENDING).first()
 
 
 def comments_context(
     request: HttpRequest, article: ArticlePage, form: CommentForm | None = None
 ) -> dict[str, Any]:
-    comments = list(Comment.objects.approved().filter(article=article).only(
-        "pk", "name", "website", "body", "created_at"
-    ))
+    comments = list(
+        Comment.objects.approved()
+        .filter(article=article)
+        .only("pk", "name", "website", "body", "created_at")
+    )
     return {
         "comments": comments,
         "comment_count": len(comments),

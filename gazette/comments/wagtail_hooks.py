@@ -10,7 +10,7 @@ from gazette.comments.models import Comment
 
 
 class CommentsMenuItem(MenuItem):
-    """"Comments" in the admin's sidebar, with the number waiting for moderation."""
+    """ "Comments" in the admin's sidebar, with the number waiting for moderation."""
 
     def is_shown(self, request: HttpRequest) -> bool:
         return request.user.has_perm(admin_views.MODERATE)
@@ -33,6 +33,4 @@ def register_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_comments_menu_item():
-    return CommentsMenuItem(
-        "Comments", reverse("comments_queue"), icon_name="comment", order=250
-    )
+    return CommentsMenuItem("Comments", reverse("comments_queue"), icon_name="comment", order=250)

@@ -31,7 +31,10 @@ _PALETTES = {
 
 def _gradient(top: str, bottom: str) -> Image.Image:
     img = Image.new("RGB", (WIDTH, HEIGHT))
-    t, b = Image.new("RGB", (1, 1), top).getpixel((0, 0)), Image.new("RGB", (1, 1), bottom).getpixel((0, 0))
+    t, b = (
+        Image.new("RGB", (1, 1), top).getpixel((0, 0)),
+        Image.new("RGB", (1, 1), bottom).getpixel((0, 0)),
+    )
     draw = ImageDraw.Draw(img)
     for y in range(HEIGHT):
         f = y / HEIGHT
@@ -41,7 +44,7 @@ def _gradient(top: str, bottom: str) -> Image.Image:
 
 def draw_scene(keyword: str, path: Path) -> Path:
     sky_top, sky_bottom, ground, shape = _PALETTES.get(keyword, _PALETTES["city-hall"])
-    rng = random.Random(keyword)  # the same picture every time for the same keyword
+    rng = random.Random(keyword)  # noqa: S311 - pictures, not secrets  # the same picture every time for the same keyword
     img = _gradient(sky_top, sky_bottom)
     d = ImageDraw.Draw(img)
     horizon = int(HEIGHT * rng.uniform(0.62, 0.75))
@@ -61,12 +64,22 @@ def draw_scene(keyword: str, path: Path) -> Path:
             d.line([(x + 15, horizon - 520), (x + 310, horizon - 430)], fill=shape, width=8)
         for _ in range(14):
             x = rng.randint(0, WIDTH - 160)
-            d.rectangle([x, horizon - 70, x + 150, horizon], fill=rng.choice(["#c0392b", "#2980b9", "#e67e22", "#16a085"]))
+            d.rectangle(
+                [x, horizon - 70, x + 150, horizon],
+                fill=rng.choice(["#c0392b", "#2980b9", "#e67e22", "#16a085"]),
+            )
     elif keyword == "bridge":
         d.arc([100, horizon - 380, WIDTH - 100, horizon + 380], 180, 360, fill=shape, width=22)
         d.rectangle([0, horizon - 30, WIDTH, horizon - 10], fill=shape)
         for x in range(160, WIDTH - 100, 80):
-            d.line([(x, horizon - 30), (x, horizon - 30 - int(300 * (1 - ((x - WIDTH / 2) / (WIDTH / 2)) ** 2)))], fill=shape, width=5)
+            d.line(
+                [
+                    (x, horizon - 30),
+                    (x, horizon - 30 - int(300 * (1 - ((x - WIDTH / 2) / (WIDTH / 2)) ** 2))),
+                ],
+                fill=shape,
+                width=5,
+            )
     else:
         x = 0
         while x < WIDTH:

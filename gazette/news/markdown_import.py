@@ -25,13 +25,32 @@ from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
 from gazette.images.models import GazetteImage
-from gazette.news.models import ArticleAuthor, ArticlePage, AuthorIndexPage, AuthorPage, HomePage
-from gazette.news.models import SectionPage
+from gazette.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    AuthorIndexPage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+)
 from gazette.text import sanitise_rich_text
 
 KNOWN_KEYS = {
-    "title", "section", "authors", "date", "tags", "summary", "status", "comments", "slug",
-    "id", "image", "image_caption", "image_credit", "image_alt", "updated",
+    "title",
+    "section",
+    "authors",
+    "date",
+    "tags",
+    "summary",
+    "status",
+    "comments",
+    "slug",
+    "id",
+    "image",
+    "image_caption",
+    "image_credit",
+    "image_alt",
+    "updated",
 }
 REQUIRED_KEYS = ("title", "section", "authors")
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -124,7 +143,9 @@ def parse_file(path: Path, resolve_image: ImageResolver | None = None) -> Articl
 
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(path, 1, "the file must start with a front-matter header: a line '---'")
+        raise FrontMatterError(
+            path, 1, "the file must start with a front-matter header: a line '---'"
+        )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
@@ -139,7 +160,9 @@ def parse_file(path: Path, resolve_image: ImageResolver | None = None) -> Articl
         mark = getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FrontMatterError(path, line, f"the front matter is not valid YAML: {problem}") from exc
+        raise FrontMatterError(
+            path, line, f"the front matter is not valid YAML: {problem}"
+        ) from exc
     if not isinstance(meta, dict):
         raise FrontMatterError(path, 2, "the front matter must be 'key: value' lines")
 
@@ -379,5 +402,7 @@ def publish_source(source: ArticleSource) -> tuple[ArticlePage, bool]:
     return article, created
 
 
-def publish_file(path: Path, resolve_image: ImageResolver | None = None) -> tuple[ArticlePage, bool]:
+def publish_file(
+    path: Path, resolve_image: ImageResolver | None = None
+) -> tuple[ArticlePage, bool]:
     return publish_source(parse_file(path, resolve_image))

@@ -166,7 +166,8 @@ class ArticleQuerySet(PageQuerySet):
         queries however long the list."""
         return self.select_related("lead_image").prefetch_related(
             models.Prefetch(
-                "authors", queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order")
+                "authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
             )
         )
 
@@ -283,9 +284,7 @@ class ArticlePage(Page):
         if self.date is None:
             return None, None
         published = ArticlePage.objects.published().only("title", "url_path", "date")
-        older = published.filter(
-            Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
-        ).first()
+        older = published.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)).first()
         newer = (
             published.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
             .order_by("date", "pk")

@@ -18,8 +18,14 @@ ROLES = ("admin", "editor", "author", "contributor")
 _PAGE_PERMISSIONS = {
     "contributor": ["add_page"],
     "author": ["add_page", "publish_page"],
-    "editor": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page",
-               "bulk_delete_page"],
+    "editor": [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+        "bulk_delete_page",
+    ],
 }
 _IMAGE_PERMISSIONS = {
     "contributor": ["choose_image"],
@@ -29,9 +35,14 @@ _IMAGE_PERMISSIONS = {
 _MODEL_PERMISSIONS = {
     "contributor": ["wagtailadmin.access_admin"],
     "author": ["wagtailadmin.access_admin"],
-    "editor": ["wagtailadmin.access_admin", "comments.change_comment", "comments.view_comment",
-               "wagtailredirects.add_redirect", "wagtailredirects.change_redirect",
-               "wagtailredirects.delete_redirect"],
+    "editor": [
+        "wagtailadmin.access_admin",
+        "comments.change_comment",
+        "comments.view_comment",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+    ],
 }
 GROUP_NAMES = {"editor": "Editors", "author": "Authors", "contributor": "Contributors"}
 

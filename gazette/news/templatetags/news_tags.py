@@ -15,8 +15,10 @@ def sections_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The masthead's list of sections, in the order editors gave them in the page tree."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    sections = SectionPage.objects.live().in_menu() if site is None else (
-        SectionPage.objects.live().in_menu().descendant_of(site.root_page)
+    sections = (
+        SectionPage.objects.live().in_menu()
+        if site is None
+        else (SectionPage.objects.live().in_menu().descendant_of(site.root_page))
     )
     current = context.get("page")
     return {"sections": sections.order_by("path"), "current": current, "request": request}

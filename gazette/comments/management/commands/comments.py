@@ -7,7 +7,10 @@ from gazette.comments.moderation import ACTIONS
 
 
 class Command(BaseCommand):
-    help = "List and moderate comments: `comments list [--status S] [--json]`, `comments approve|spam|trash ID...`."
+    help = (
+        "List and moderate comments: `comments list [--status S] [--json]`, "
+        "`comments approve|spam|trash ID...`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,7 +28,9 @@ class Command(BaseCommand):
         comments = {c.pk: c for c in Comment.objects.filter(pk__in=ids)}
         missing = [i for i in ids if i not in comments]
         if missing:
-            raise CommandError(f"No comment with ID {', '.join(map(str, missing))}; nothing changed.")
+            raise CommandError(
+                f"No comment with ID {', '.join(map(str, missing))}; nothing changed."
+            )
         for pk in ids:
             ACTIONS[options["action"]](comment=comments[pk], by=None)
             self.stdout.write(f"Comment {pk}: {comments[pk].get_status_display().lower()}.")

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         demo.load(write=self.stdout.write)
         # A new random password on every run: the demo never ships a known login.
         password = secrets.token_urlsafe(12)
-        admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.com"})
+        admin, _ = User.objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.com"}
+        )
         admin.is_staff = admin.is_superuser = True
         admin.set_password(password)
         admin.save()

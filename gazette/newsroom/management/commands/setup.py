@@ -6,11 +6,16 @@ from gazette.newsroom.site import site_ensure
 
 
 class Command(BaseCommand):
-    help = "Create or upgrade the database and the site (idempotent): migrations, home page, roles, static files."
+    help = (
+        "Create or upgrade the database and the site (idempotent): "
+        "migrations, home page, roles, static files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--site-name", default=settings.WAGTAIL_SITE_NAME)
-        parser.add_argument("--no-static", action="store_true", help="Skip collecting static files.")
+        parser.add_argument(
+            "--no-static", action="store_true", help="Skip collecting static files."
+        )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]

@@ -9,7 +9,10 @@ from gazette.newsroom.roles import ROLES, user_create
 
 
 class Command(BaseCommand):
-    help = "Manage newsroom accounts: `user create USERNAME --role ROLE` (password from a prompt or stdin)."
+    help = (
+        "Manage newsroom accounts: `user create USERNAME --role ROLE` "
+        "(password from a prompt or stdin)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -29,14 +32,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = self._password()
         if not password:
-            raise CommandError("A password is required (type it at the prompt or pipe it on stdin).")
+            raise CommandError(
+                "A password is required (type it at the prompt or pipe it on stdin)."
+            )
         try:
             validate_password(password)
         except ValidationError as exc:
             raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
         try:
             user = user_create(
-                username=options["username"], role=options["role"], password=password,
+                username=options["username"],
+                role=options["role"],
+                password=password,
                 email=options["email"],
             )
         except ValueError as exc:

@@ -1,0 +1,43 @@
+# Gazette: the two commands a new machine needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export GAZETTE_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install demo serve test lint browser clean
+
+# A virtualenv with the locked dependencies; rebuilt when the lock file changes.
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+## make demo: set up the site on SQLite with sample content and serve it at http://127.0.0.1:8000
+demo: install
+	$(BIN)/gazette demo
+
+serve: install
+	$(BIN)/gazette setup
+	$(BIN)/gazette serve
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+lint: install
+	$(BIN)/ruff check gazette tests
+	$(BIN)/python -m django makemigrations --check --dry-run --settings=tests.settings
+
+## make test: install what the tests need and run them all (SQLite, or DATABASE_URL's database)
+test: install browser lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
