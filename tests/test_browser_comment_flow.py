@@ -79,7 +79,7 @@ def test_reader_comments_moderator_approves_and_page_shows_it(
     moderator.get_by_label("Username").fill("alice")
     moderator.get_by_label("Password").fill("alice-password-1")
     moderator.get_by_role("button", name="Sign in").click()
-    expect(moderator.get_by_text("Comments (1 pending)")).to_be_visible()
+    expect(moderator.get_by_text("Comments (1)")).to_be_visible()
     moderator.goto(live_server.url + "/admin/comments/")
     row = moderator.locator("tr", has_text="The quotes in the third paragraph")
     row.get_by_role("button", name="Approve").click()

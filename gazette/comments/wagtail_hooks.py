@@ -19,7 +19,9 @@ class CommentsMenuItem(MenuItem):
         pending = Comment.objects.pending().count()
         component = super().render_component(request)
         if pending:
-            component.label = f"Comments ({pending} pending)"
+            # Short enough for the sidebar; the full wording is in the tooltip.
+            component.label = f"Comments ({pending})"
+            component.attrs = {**component.attrs, "title": f"{pending} comments pending moderation"}
         return component
 
 
