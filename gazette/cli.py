@@ -17,8 +17,16 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] == "demo":
         # The demo is for trying Gazette on one's own machine: debug pages on, nothing else.
         os.environ.setdefault("GAZETTE_DEBUG", "1")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings, which read the environment
+    except ImproperlyConfigured as exc:
+        # A bad environment value (GAZETTE_DEBUG=maybe) is the operator's to fix: say which
+        # in one line, without a traceback.
+        sys.exit(f"gazette: configuration error: {exc}")
     execute_from_command_line(["gazette", *args])
 
 

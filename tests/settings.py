@@ -3,7 +3,8 @@
 import os
 import tempfile
 
-os.environ.setdefault("GAZETTE_DATA_DIR", tempfile.mkdtemp(prefix="gazette-test-"))
+# Always a fresh data directory: tests never touch the demo's ./var.
+os.environ["GAZETTE_DATA_DIR"] = tempfile.mkdtemp(prefix="gazette-test-")
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 
 from gazette.settings import *  # noqa: E402,F403

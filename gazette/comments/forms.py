@@ -4,11 +4,12 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import MaxLengthValidator
 
-# Control characters other than tab and newline: no place in a name, and a header-injection
-# risk should a name ever reach an e-mail header.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters other than tab and newline (C0, DEL and C1, which includes NEL) and the
+# Unicode line and paragraph separators: no place in a name, and a header-injection risk
+# should a name ever reach an e-mail header.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class CommentForm(forms.Form):
@@ -39,7 +40,8 @@ class CommentForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
+        # No extra URLValidator(schemes=...) here: with URLField's own validator it gave
+        # every bad address the same message twice. clean_website refuses non-http(s).
         error_messages={"invalid": "Please enter a web address starting with http:// or https://."},
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )

@@ -21,7 +21,8 @@ class CommentsMenuItem(MenuItem):
         if pending:
             # Short enough for the sidebar; the full wording is in the tooltip.
             component.label = f"Comments ({pending})"
-            component.attrs = {**component.attrs, "title": f"{pending} comments pending moderation"}
+            noun = "comment" if pending == 1 else "comments"
+            component.attrs = {**component.attrs, "title": f"{pending} {noun} pending moderation"}
         return component
 
 

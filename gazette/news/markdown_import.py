@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
+from willow.image import Image as WillowImage
 
 from gazette.images.models import GazetteImage
 from gazette.news.models import (
@@ -100,6 +101,24 @@ def _key_lines(front: str, first_line: int) -> dict[str, int]:
     }
 
 
+def _invalid_timestamp(front: str, first_line: int) -> tuple[str, int]:
+    """The key and line of the first value YAML takes for a date but cannot make one of."""
+    loader = yaml.SafeLoader(front)
+    try:
+        node = loader.get_single_node()
+        for key, value in getattr(node, "value", []):
+            if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":timestamp"):
+                try:
+                    loader.construct_yaml_timestamp(value)
+                except ValueError:
+                    return str(key.value), first_line + value.start_mark.line
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return "date", first_line
+
+
 def _as_datetime(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         result = value
@@ -163,6 +182,10 @@ def parse_file(path: Path, resolve_image: ImageResolver | None = None) -> Articl
         raise FrontMatterError(
             path, line, f"the front matter is not valid YAML: {problem}"
         ) from exc
+    except ValueError as exc:
+        # YAML reads 2026-02-30 as a date and fails on it with a plain ValueError.
+        key, line = _invalid_timestamp(front, first_line=2)
+        raise FrontMatterError(path, line, f"{key}: not a valid date ({exc})") from exc
     if not isinstance(meta, dict):
         raise FrontMatterError(path, 2, "the front matter must be 'key: value' lines")
 
@@ -239,6 +262,13 @@ def parse_file(path: Path, resolve_image: ImageResolver | None = None) -> Articl
         image_path = resolve_image(name) if resolve_image else (path.parent / name)
         if not image_path.is_file():
             raise fail("image", f"no image file at {image_path}")
+        try:
+            # Read as Wagtail will, so that a file it cannot use is reported here, not halfway
+            # through writing.
+            with image_path.open("rb") as fh:
+                WillowImage.open(fh).get_size()
+        except Exception as exc:
+            raise fail("image", f"{image_path} is not an image (JPEG, PNG, GIF or WebP)") from exc
         source.image = image_path
         source.image_caption = text_value("image_caption", 500)
         source.image_credit = text_value("image_credit")
@@ -287,7 +317,7 @@ def body_blocks(text: str) -> list[tuple[str, Any]]:
         if attribution and len(quote) > 1:
             flush_prose()
             quote_text = "\n".join(quote[:-1]).strip()
-            # Smart quotes and dashes as in the prose; no markup inside a quote block.
+            # A quote block holds plain text: its lines joined, no Markdown markup.
             quote_text = re.sub(r"\s*\n\s*", " ", quote_text)
             blocks.append(("quote", {"quote": quote_text, "attribution": attribution.group(1)}))
         else:

@@ -77,6 +77,9 @@ class HomePage(Page):
     subpage_types = ["news.SectionPage", "news.AuthorIndexPage"]
     max_count = 1
 
+    class Meta:
+        verbose_name = "home page"
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = paginate(request, ArticlePage.objects.published().for_listing())
@@ -93,6 +96,9 @@ class SectionPage(Page):
     subpage_types = ["news.ArticlePage"]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
+    class Meta:
+        verbose_name = "section"
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().child_of(self).for_listing()
@@ -106,6 +112,9 @@ class AuthorIndexPage(Page):
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.AuthorPage"]
     max_count = 1
+
+    class Meta:
+        verbose_name = "list of authors"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -136,6 +145,9 @@ class AuthorPage(Page):
     parent_page_types = ["news.AuthorIndexPage"]
     subpage_types: list[str] = []
     search_fields = [*Page.search_fields, index.SearchField("bio")]
+
+    class Meta:
+        verbose_name = "author profile"
 
     @property
     def name(self) -> str:
@@ -265,6 +277,7 @@ class ArticlePage(Page):
     subpage_types: list[str] = []
 
     class Meta:
+        verbose_name = "article"
         indexes = [models.Index(fields=["date", "page_ptr"], name="article_date_id")]
 
     @property
@@ -293,6 +306,10 @@ class ArticlePage(Page):
         return older, newer
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.date and self.date > timezone.now() and not getattr(request, "is_preview", False):
+            # Dated in the future: under embargo until then, here as in every list
+            # (published()). Editors still see it in the admin's preview.
+            raise Http404("No such article")
         if request.method == "POST":
             # The comment form posts to the article's own URL so that a form with errors is
             # shown again in place, with the reader's values kept.
