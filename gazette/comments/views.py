@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from gazette.comments.forms import CommentForm
 from gazette.comments.models import Comment
 from gazette.comments.moderation import comment_submit
+from gazette.crossorigin import is_cross_origin
+from gazette.news.views import csrf_failure
 
 if TYPE_CHECKING:
     from gazette.news.models import ArticlePage
@@ -60,6 +62,8 @@ def _client_ip(request: HttpRequest) -> str:
 
 def post_comment(request: HttpRequest, article: ArticlePage) -> HttpResponse:
     """Handle the "Leave a comment" form posted to the article's own URL."""
+    if is_cross_origin(request):
+        return csrf_failure(request, reason="cross-origin comment form")
     if not article.comments_open:
         context = article.get_context(request)
         context["comments_closed_notice"] = True
