@@ -96,6 +96,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
+    "gazette.cache",
     "gazette.news",
     "gazette.comments",
     "gazette.newsroom",
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gazette.cache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -231,6 +233,17 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILREDIRECTS_AUTO_CREATE = True
+
+# Gazette's page cache (gazette.cache): on by default, in the data directory, where nginx
+# can serve the same files in edge mode (deploy/nginx-edge.conf).
+GAZETTE_PAGE_CACHE = env_bool("GAZETTE_PAGE_CACHE", True)
+GAZETTE_PAGE_CACHE_DIR = Path(env("GAZETTE_PAGE_CACHE_DIR", str(DATA_DIR / "pagecache")))
+# Browsers revalidate every time (a cheap 304); shared caches may keep a page a minute and
+# serve it stale while they fetch a new one. A CDN purged through WAGTAILFRONTENDCACHE can
+# be given a longer s-maxage.
+GAZETTE_CACHE_BROWSER_MAX_AGE = env_int("GAZETTE_CACHE_BROWSER_MAX_AGE", 0)
+GAZETTE_CACHE_SHARED_MAX_AGE = env_int("GAZETTE_CACHE_SHARED_MAX_AGE", 60)
+GAZETTE_CACHE_STALE_WHILE_REVALIDATE = env_int("GAZETTE_CACHE_STALE_WHILE_REVALIDATE", 30)
 
 # Gazette
 GAZETTE_ARTICLES_PER_PAGE = env_int("GAZETTE_ARTICLES_PER_PAGE", 12)

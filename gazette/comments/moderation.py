@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from gazette import cache
+from gazette.cache import tags
 from gazette.comments.models import Comment
 
 
@@ -38,6 +40,9 @@ def comment_submit(
 
 def _moderate(*, comment: Comment, status: str, by: AbstractBaseUser | None) -> Comment:
     with transaction.atomic():
+        if Comment.Status.APPROVED in (comment.status, status) and comment.status != status:
+            # The article's page shows its approved comments and their count.
+            cache.purge({tags.page(comment.article_id)})
         comment.status = status
         comment.moderated_at = timezone.now()
         comment.moderated_by = by if by is not None and by.pk else None

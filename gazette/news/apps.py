@@ -6,6 +6,9 @@ class NewsConfig(AppConfig):
     label = "news"
 
     def ready(self) -> None:
+        from gazette.cache import expiry
         from gazette.news import signals
+        from gazette.news.models import next_publication_time
 
         signals.connect()
+        expiry.register(next_publication_time)

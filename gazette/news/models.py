@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -23,6 +24,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
+
+from gazette.cache import tags as cache_tags
 
 if TYPE_CHECKING:
     from django.core.paginator import Page as PaginatorPage
@@ -83,6 +86,8 @@ class HomePage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = paginate(request, ArticlePage.objects.published().for_listing())
+        cache_tags.add(request, cache_tags.page(self.pk), cache_tags.HOME)
+        cache_tags.add_listed(request, context["articles"])
         return context
 
 
@@ -103,6 +108,8 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().child_of(self).for_listing()
         context["articles"] = paginate(request, articles)
+        cache_tags.add(request, cache_tags.page(self.pk), cache_tags.section_list(self.pk))
+        cache_tags.add_listed(request, context["articles"])
         return context
 
 
@@ -120,6 +127,8 @@ class AuthorIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         authors = AuthorPage.objects.live().child_of(self).select_related("photo").order_by("title")
         context["authors"] = paginate(request, authors, per_page=48)
+        cache_tags.add(request, cache_tags.page(self.pk), "list:authors")
+        cache_tags.add(request, *(cache_tags.page(a.pk) for a in context["authors"]))
         return context
 
 
@@ -157,6 +166,8 @@ class AuthorPage(Page):
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().by_author(self).for_listing()
         context["articles"] = paginate(request, articles)
+        cache_tags.add(request, cache_tags.page(self.pk), cache_tags.author_list(self.pk))
+        cache_tags.add_listed(request, context["articles"])
         return context
 
 
@@ -191,6 +202,19 @@ class ArticleQuerySet(PageQuerySet):
 
 
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)
+
+
+def next_publication_time() -> float | None:
+    """When the next live but future-dated article becomes visible (a Unix time): cached
+    lists and neighbours' links change by themselves at that moment."""
+    date = (
+        ArticlePage.objects.live()
+        .filter(date__gt=timezone.now())
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return date.timestamp() if date else None
 
 
 class ArticleTag(TaggedItemBase):
@@ -288,9 +312,9 @@ class ArticlePage(Page):
             cached = self._section = self.get_parent().specific
         return cached
 
-    @property
+    @cached_property
     def byline(self) -> list[ArticleAuthor]:
-        return list(self.authors.all())
+        return list(self.authors.select_related("author").order_by("sort_order"))
 
     def adjacent(self) -> tuple[ArticlePage | None, ArticlePage | None]:
         """The published articles just before and after this one by publication date."""
@@ -322,6 +346,13 @@ class ArticlePage(Page):
         from gazette.comments.views import comments_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["previous_article"], context["next_article"] = self.adjacent()
+        older, newer = context["previous_article"], context["next_article"] = self.adjacent()
         context.update(comments_context(request, self, form=kwargs.get("comment_form")))
+        cache_tags.add(
+            request,
+            cache_tags.page(self.pk),
+            cache_tags.section(self.section.pk),
+            *(cache_tags.author(credit.author_id) for credit in self.byline),
+            *(cache_tags.link(a.pk) for a in (older, newer) if a is not None),
+        )
         return context

@@ -1,11 +1,16 @@
-"""Writes to articles: plain functions called by the admin bridge, the CLI and tests."""
+"""Writes to articles: plain functions called by the admin bridge, the CLI and tests.
+
+Each ends by naming what changed for the page cache (gazette.cache.tags)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from wagtail.models import Page
 
-from gazette.news.models import ArticlePage
+from gazette import cache
+from gazette.cache import tags
+from gazette.news.models import ArticlePage, AuthorPage, SectionPage
 
 
 def article_publish(*, article: ArticlePage, by: AbstractBaseUser | None = None) -> ArticlePage:
@@ -16,13 +21,44 @@ def article_publish(*, article: ArticlePage, by: AbstractBaseUser | None = None)
     return article
 
 
+def article_tags(article: ArticlePage) -> set[str]:
+    """Every page that shows this article, or lists it, or would list it now: the article
+    itself, links to it, and the lists of its home, section, authors and tags."""
+    names = {tags.page(article.pk), tags.link(article.pk), tags.HOME}
+    names.add(tags.section_list(article.get_parent().pk))
+    names.update(tags.author_list(a) for a in article.authors.values_list("author_id", flat=True))
+    names.update(tags.tag_list(slug) for slug in article.tags.values_list("slug", flat=True))
+    return names
+
+
 def article_published(*, article: ArticlePage) -> None:
     """What follows any publication, however it happened (admin, CLI, schedule).
 
     An article without a publication date takes the time it was first published, so its
-    place among its neighbours never moves on later edits.
+    place among its neighbours never moves on later edits. Then the cache forgets every page
+    that shows it, and the pages of its new neighbours, whose previous/next links change.
     """
     if article.date is None:
         date = article.first_published_at or timezone.now()
         ArticlePage.objects.filter(pk=article.pk, date__isnull=True).update(date=date)
         article.date = date
+    article = ArticlePage.objects.get(pk=article.pk)
+    names = article_tags(article)
+    names.update(tags.page(a.pk) for a in article.adjacent() if a is not None)
+    cache.purge(names)
+
+
+def article_unpublished(*, article: ArticlePage) -> None:
+    """Lists shift and the neighbours link to each other again: all show tag link:<id>."""
+    cache.purge(article_tags(article))
+
+
+def page_changed(*, page: Page) -> None:
+    """A section or an author profile was published, unpublished or deleted."""
+    specific = page.specific
+    if isinstance(specific, SectionPage):
+        cache.purge({tags.page(page.pk), tags.section(page.pk), tags.NAV, tags.HOME})
+    elif isinstance(specific, AuthorPage):
+        cache.purge({tags.page(page.pk), tags.author(page.pk), "list:authors"})
+    else:
+        cache.purge({tags.page(page.pk)})

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from wagtail.signals import page_published
+from django.db.models.signals import pre_delete
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
 
 from gazette.news.models import ArticlePage
-from gazette.news.publishing import article_published
+from gazette.news.publishing import article_published, article_unpublished, page_changed
 
 
 def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
     if isinstance(instance, ArticlePage):
         article_published(article=instance)
+    else:
+        page_changed(page=instance)
+
+
+def _on_page_unpublished(sender: type, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, ArticlePage):
+        article_unpublished(article=instance)
+    else:
+        page_changed(page=instance)
+
+
+def _on_page_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    # Before the rows go, while the article's section, authors and tags can still be read.
+    if isinstance(instance, ArticlePage) and instance.live:
+        article_unpublished(article=instance)
+    elif isinstance(instance, Page) and instance.live:
+        page_changed(page=instance)
 
 
 def connect() -> None:
     page_published.connect(_on_page_published, dispatch_uid="gazette.news.published")
+    page_unpublished.connect(_on_page_unpublished, dispatch_uid="gazette.news.unpublished")
+    for model in ("ArticlePage", "SectionPage", "AuthorPage", "HomePage"):
+        pre_delete.connect(
+            _on_page_deleted, sender=f"news.{model}", dispatch_uid=f"gazette.news.deleted.{model}"
+        )

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from taggit.models import Tag
 
+from gazette.cache import tags as cache_tags
 from gazette.news.models import ArticlePage, paginate
 
 
@@ -13,6 +14,8 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     if tag is None:
         raise Http404("No such tag")
     articles = paginate(request, ArticlePage.objects.published().tagged(slug).for_listing())
+    cache_tags.add(request, cache_tags.tag_list(slug))
+    cache_tags.add_listed(request, articles)
     return render(request, "news/tag_page.html", {"tag": tag, "articles": articles})
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from wagtail.models import Site
 
+from gazette.cache import tags as cache_tags
 from gazette.news.models import SectionPage
 
 register = template.Library()
@@ -20,5 +21,6 @@ def sections_nav(context: dict[str, Any]) -> dict[str, Any]:
         if site is None
         else (SectionPage.objects.live().in_menu().descendant_of(site.root_page))
     )
+    cache_tags.add(request, cache_tags.NAV)
     current = context.get("page")
     return {"sections": sections.order_by("path"), "current": current, "request": request}

@@ -1,0 +1,62 @@
+"""Gazette's full-page cache: pages stored with their content tags, purged exactly.
+
+``purge(tags)`` is the one call that write functions make; see tags.py for the vocabulary
+and store.py for the layout on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def _store_at(root: str):
+    from gazette.cache.store import PageStore
+
+    return PageStore(Path(root))
+
+
+def get_store():
+    """The page store of the current settings, or None when the cache is off."""
+    if not settings.GAZETTE_PAGE_CACHE:
+        return None
+    return _store_at(str(settings.GAZETTE_PAGE_CACHE_DIR))
+
+
+def purge(tags: Iterable[str]) -> None:
+    """Purge every cached page showing any of ``tags``, once the current transaction
+    commits (so that the next request renders the new content, never the old)."""
+    tags = frozenset(tags)
+    if tags:
+        transaction.on_commit(lambda: purge_now(tags))
+
+
+def purge_now(tags: Iterable[str]) -> list[str]:
+    store = get_store()
+    if store is None:
+        return []
+    urls = store.purge(tags)
+    if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        # A CDN in front (Cloudflare, CloudFront, Varnish...): purge the same URLs there.
+        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        try:
+            purge_urls_from_cache([base + url for url in urls])
+        except Exception:  # a CDN outage must not fail the editor's publish
+            log.exception("page cache: CDN purge failed")
+    return urls
+
+
+def purge_all() -> None:
+    store = get_store()
+    if store is not None:
+        store.purge_all()
