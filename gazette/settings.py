@@ -182,6 +182,10 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# Keep connections between requests: opening one (and setting its pragmas) costs more than
+# a whole cached page.
+DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

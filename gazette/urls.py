@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve as serve_static
 from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from gazette.news import serving
 from gazette.news import views as news_views
 
 urlpatterns = [
@@ -23,10 +22,10 @@ if settings.GAZETTE_SERVE_MEDIA:
     ]
 
 urlpatterns += [
-    # Wagtail's page view, without Django's token check: the only page that takes a POST is
-    # the article (its comment form), and it checks the request's origin itself
-    # (gazette.crossorigin), so that article pages carry no per-visitor token and can be
-    # cached. Named like Wagtail's own pattern so that page URLs reverse to it.
-    re_path(r"^((?:[\w\-]+/)*)$", csrf_exempt(wagtail_views.serve), name="wagtail_serve"),
+    # Wagtail's page view (gazette.news.serving), without Django's token check: the only page
+    # that takes a POST is the article (its comment form), and it checks the request's
+    # origin itself (gazette.crossorigin), so that article pages carry no per-visitor token
+    # and can be cached. Named like Wagtail's own pattern so that page URLs reverse to it.
+    re_path(r"^((?:[\w\-]+/)*)$", serving.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
 ]

@@ -51,41 +51,35 @@ class PageCacheMiddleware:
         tags = getattr(request, "cache_tags", None)
         if not tags:
             return response
-        if request.method not in ("GET", "HEAD") or not response_storable(request, response):
+        store = get_store()
+        location = None
+        if store is not None and response_storable(request, response):
+            location = request.META.get(LOCATION_KEY) or location_for(request.META)
+        if location is None:
             response["Surrogate-Key"] = " ".join(sorted(tags))
             return response
         # A page that lists articles changes by itself when a future-dated one comes due.
         expires = expiry.next_change()
         if expires is not None:
             tags = {*tags, expiry.TIMED}
-        response["Surrogate-Key"] = " ".join(sorted(tags))
-        location = request.META.get(LOCATION_KEY) or location_for(request.META)
-        if location is None:
-            return response
         body = response.content
         etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+        response["Surrogate-Key"] = " ".join(sorted(tags))
         response["ETag"] = etag
         response["Last-Modified"] = http_date(started)
         response["Cache-Control"] = cache_control()
         response["Vary"] = "Accept-Encoding"
-        store = get_store()
-        if store is not None:
-            headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
-            headers += [
-                ("Cache-Control", response["Cache-Control"]),
-                ("Vary", "Accept-Encoding"),
-                ("Last-Modified", response["Last-Modified"]),
-                ("ETag", etag),
-            ]
-            stored = store.put(
-                location,
-                body=body,
-                headers=headers,
-                tags=tags,
-                started=started,
-                expires=expires,
-            )
-            response["X-Cache"] = "MISS" if stored else "BYPASS"
+        headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
+        headers += [
+            ("Cache-Control", response["Cache-Control"]),
+            ("Vary", "Accept-Encoding"),
+            ("Last-Modified", response["Last-Modified"]),
+            ("ETag", etag),
+        ]
+        stored = store.put(
+            location, body=body, headers=headers, tags=tags, started=started, expires=expires
+        )
+        response["X-Cache"] = "MISS" if stored else "BYPASS"
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             not_modified = HttpResponseNotModified()
             for header in ("ETag", "Cache-Control", "Last-Modified", "Vary"):

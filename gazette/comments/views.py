@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 
 from gazette.comments.forms import CommentForm
 from gazette.comments.models import Comment
@@ -40,6 +43,21 @@ def _own_pending_comment(request: HttpRequest, article: ArticlePage) -> Comment 
     return Comment.objects.filter(pk=pk, article=article, status=Comment.Status.PENDING).first()
 
 
+_blank_form_html: dict[int, str] = {}
+
+
+def blank_form_html() -> str:
+    """The empty form's fields, rendered once per process: Django renders form widgets
+    through templates, which costs more than the rest of the comment section."""
+    limit = settings.GAZETTE_COMMENT_MAX_LENGTH
+    html = _blank_form_html.get(limit)
+    if html is None:
+        html = _blank_form_html[limit] = mark_safe(  # noqa: S308 - our own template's output
+            render_to_string("comments/form_fields.html", {"comment_form": CommentForm()})
+        )
+    return html
+
+
 def comments_context(
     request: HttpRequest, article: ArticlePage, form: CommentForm | None = None
 ) -> dict[str, Any]:
@@ -52,6 +70,7 @@ def comments_context(
         "comments": comments,
         "comment_count": len(comments),
         "comment_form": form if form is not None else CommentForm(),
+        "blank_form_html": blank_form_html() if form is None else "",
         "own_pending_comment": _own_pending_comment(request, article),
     }
 

@@ -6,6 +6,8 @@ the API and the cache all ask it, so a draft cannot leak by one path and not ano
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from gazette.cache import tags as cache_tags
@@ -61,6 +63,41 @@ class ArticleBodyBlock(blocks.StreamBlock):
     image = ImageBlock()
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """A link to a page without loading the page: what lists and previous/next show."""
+
+    pk: int
+    title: str
+    url: str
+
+
+_home_url_path: tuple[float, str | None] = (0.0, None)
+
+
+def home_url_path() -> str | None:
+    """The home page's url_path ("/home/"), kept a minute per process: pages' URLs are
+    their url_path less this prefix (Gazette has one home page, one site)."""
+    global _home_url_path
+    fetched, value = _home_url_path
+    if value is None or time.monotonic() - fetched > 60:
+        value = HomePage.objects.values_list("url_path", flat=True).first()
+        _home_url_path = (time.monotonic(), value)
+    return value
+
+
+def relative_url(url_path: str) -> str:
+    home = home_url_path() or "/"
+    return "/" + url_path[len(home) :] if url_path.startswith(home) else url_path
+
+
+def page_links(queryset) -> list[PageLink]:
+    return [
+        PageLink(pk, title, relative_url(url_path))
+        for pk, title, url_path in queryset.values_list("pk", "title", "url_path")
+    ]
+
+
 def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> PaginatorPage:
     """The page of ``items`` asked for by ?page=N; a page number out of range is a 404."""
     paginator = Paginator(items, per_page or settings.GAZETTE_ARTICLES_PER_PAGE)
@@ -70,7 +107,21 @@ def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> P
         raise Http404("No such page") from exc
 
 
-class HomePage(Page):
+class FastRestrictionsMixin:
+    """Page view restrictions of a page and its ancestors in one query, where Wagtail makes
+    two (ancestors, then restrictions) on every page served. A restriction set on an alias's
+    source still applies."""
+
+    def get_view_restrictions(self):
+        steplen = self.steplen
+        paths = [self.path[:i] for i in range(steplen, len(self.path) + 1, steplen)]
+        aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False)
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths) | Q(page__in=aliased.values("alias_of"))
+        )
+
+
+class HomePage(FastRestrictionsMixin, Page):
     """The front page: the latest published articles, newest first."""
 
     intro = models.CharField(max_length=255, blank=True, help_text="A line under the masthead.")
@@ -91,7 +142,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(FastRestrictionsMixin, Page):
     """A section of the paper (News, World, ...): lists its own articles."""
 
     intro = models.TextField(blank=True)
@@ -113,7 +164,7 @@ class SectionPage(Page):
         return context
 
 
-class AuthorIndexPage(Page):
+class AuthorIndexPage(FastRestrictionsMixin, Page):
     """/authors/: the newsroom's people."""
 
     parent_page_types = ["news.HomePage"]
@@ -132,7 +183,7 @@ class AuthorIndexPage(Page):
         return context
 
 
-class AuthorPage(Page):
+class AuthorPage(FastRestrictionsMixin, Page):
     """An author's profile: name (the page title), bio, photo and their articles."""
 
     job_title = models.CharField(max_length=255, blank=True)
@@ -237,7 +288,7 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("author"), FieldPanel("role")]
 
 
-class ArticlePage(Page):
+class ArticlePage(FastRestrictionsMixin, Page):
     """A news article. Its URL (section/slug) is kept once published: Wagtail redirects any
     old URL after a slug change or a move (WAGTAILREDIRECTS_AUTO_CREATE)."""
 
@@ -309,25 +360,34 @@ class ArticlePage(Page):
         """The section is the article's parent page."""
         cached = getattr(self, "_section", None)
         if cached is None:
-            cached = self._section = self.get_parent().specific
+            cached = self._section = SectionPage.objects.get(path=self.path[: -self.steplen])
         return cached
 
     @cached_property
-    def byline(self) -> list[ArticleAuthor]:
-        return list(self.authors.select_related("author").order_by("sort_order"))
+    def section_link(self) -> PageLink:
+        return page_links(Page.objects.filter(path=self.path[: -self.steplen]))[0]
 
-    def adjacent(self) -> tuple[ArticlePage | None, ArticlePage | None]:
+    @cached_property
+    def byline(self) -> list[ArticleAuthor]:
+        return list(
+            self.authors.select_related("author")
+            .only("role", "sort_order", "article_id", "author__title", "author__url_path")
+            .order_by("sort_order")
+        )
+
+    def adjacent(self) -> tuple[PageLink | None, PageLink | None]:
         """The published articles just before and after this one by publication date."""
         if self.date is None:
             return None, None
-        published = ArticlePage.objects.published().only("title", "url_path", "date")
-        older = published.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)).first()
-        newer = (
-            published.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
-            .order_by("date", "pk")
-            .first()
+        published = ArticlePage.objects.published()
+        older = published.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+        newer = published.filter(
+            Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
+        ).order_by("date", "pk")
+        return (
+            next(iter(page_links(older[:1])), None),
+            next(iter(page_links(newer[:1])), None),
         )
-        return older, newer
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.date and self.date > timezone.now() and not getattr(request, "is_preview", False):
@@ -351,7 +411,7 @@ class ArticlePage(Page):
         cache_tags.add(
             request,
             cache_tags.page(self.pk),
-            cache_tags.section(self.section.pk),
+            cache_tags.section(self.section_link.pk),
             *(cache_tags.author(credit.author_id) for credit in self.byline),
             *(cache_tags.link(a.pk) for a in (older, newer) if a is not None),
         )
