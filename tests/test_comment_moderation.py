@@ -3,6 +3,7 @@ entry, and what readers see once a comment is approved."""
 
 from __future__ import annotations
 
+import datetime
 import html as html_lib
 import json
 import re
@@ -450,3 +451,28 @@ def test_admin_sees_the_comments_entry_and_queue(client, admin_user, make_articl
     client.force_login(admin_user)
     assert comments_menu_item(client)["label"].startswith("Comments (1")
     assert "Waiting for the admin." in client.get(reverse("comments_queue")).content.decode()
+
+
+def test_long_discussions_are_shown_a_page_of_comments_at_a_time(client, make_article, settings):
+    settings.GAZETTE_COMMENTS_PER_PAGE = 5
+    article = make_article()
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            name=f"Reader {i:02}",
+            email="r@example.org",
+            body=f"Note {i:02}",
+            status="approved",
+            created_at=article.date + datetime.timedelta(minutes=i),
+        )
+        for i in range(12)
+    )
+    first = client.get(article.url).content.decode()
+    assert "12 comments" in first
+    assert "Note 00" in first and "Note 04" in first and "Note 05" not in first
+    assert "Comments page 1 of 3" in first and "?comments=2#comments" in first
+    last = client.get(article.url + "?comments=3").content.decode()
+    assert "Note 10" in last and "Note 11" in last and "Note 09" not in last
+    assert "12 comments" in last
+    assert client.get(article.url + "?comments=9").status_code == 404
+    assert client.get(article.url + "?comments=x").status_code == 404

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
@@ -61,14 +62,32 @@ def blank_form_html() -> str:
 def comments_context(
     request: HttpRequest, article: ArticlePage, form: CommentForm | None = None
 ) -> dict[str, Any]:
-    comments = list(
-        Comment.objects.approved()
-        .filter(article=article)
-        .only("pk", "name", "website", "body", "created_at")
-    )
+    """The approved comments of one page of the discussion (oldest first,
+    GAZETTE_COMMENTS_PER_PAGE a page, ?comments=N), their count, the form, and the reader's
+    own pending comment when they hold its link."""
+    approved = Comment.objects.approved().filter(article=article)
+    per_page = settings.GAZETTE_COMMENTS_PER_PAGE
+    comments = list(approved.only("pk", "name", "website", "body", "created_at")[: per_page + 1])
+    number = 1
+    if len(comments) > per_page or request.GET.get("comments"):
+        # A long discussion: pages of comments, so that a story with thousands of them still
+        # answers quickly. Short ones (the usual case) need no count query.
+        paginator = Paginator(
+            approved.only("pk", "name", "website", "body", "created_at"), per_page
+        )
+        try:
+            comment_page = paginator.page(request.GET.get("comments", 1))
+        except (EmptyPage, PageNotAnInteger) as exc:
+            raise Http404("No such page of comments") from exc
+        comments, count, number = list(comment_page), paginator.count, comment_page.number
+        pages = paginator.num_pages
+    else:
+        count, pages = len(comments), 1
     return {
         "comments": comments,
-        "comment_count": len(comments),
+        "comment_count": count,
+        "comment_page": number,
+        "comment_pages": pages,
         "comment_form": form if form is not None else CommentForm(),
         "blank_form_html": blank_form_html() if form is None else "",
         "own_pending_comment": _own_pending_comment(request, article),
