@@ -65,24 +65,27 @@ def comments_context(
     """The approved comments of one page of the discussion (oldest first,
     GAZETTE_COMMENTS_PER_PAGE a page, ?comments=N), their count, the form, and the reader's
     own pending comment when they hold its link."""
-    approved = Comment.objects.approved().filter(article=article)
+    approved = (
+        Comment.objects.approved()
+        .filter(article=article)
+        .only("pk", "name", "website", "body", "created_at")
+    )
     per_page = settings.GAZETTE_COMMENTS_PER_PAGE
-    comments = list(approved.only("pk", "name", "website", "body", "created_at")[: per_page + 1])
-    number = 1
-    if len(comments) > per_page or request.GET.get("comments"):
-        # A long discussion: pages of comments, so that a story with thousands of them still
-        # answers quickly. Short ones (the usual case) need no count query.
-        paginator = Paginator(
-            approved.only("pk", "name", "website", "body", "created_at"), per_page
-        )
+    if request.GET.get("comments"):
+        paginator = Paginator(approved, per_page)
         try:
-            comment_page = paginator.page(request.GET.get("comments", 1))
+            comment_page = paginator.page(request.GET["comments"])
         except (EmptyPage, PageNotAnInteger) as exc:
             raise Http404("No such page of comments") from exc
-        comments, count, number = list(comment_page), paginator.count, comment_page.number
-        pages = paginator.num_pages
+        comments, count = list(comment_page), paginator.count
+        number, pages = comment_page.number, paginator.num_pages
     else:
-        count, pages = len(comments), 1
+        # The usual case, a short discussion, costs one query; a long one (a story with
+        # thousands of comments) one more, to count them for the page links.
+        comments = list(approved[: per_page + 1])
+        count = len(comments) if len(comments) <= per_page else approved.count()
+        comments = comments[:per_page]
+        number, pages = 1, max(1, -(-count // per_page))
     return {
         "comments": comments,
         "comment_count": count,
