@@ -450,3 +450,55 @@ def test_odd_paths_are_not_cached(page_cache):
     assert page_cache.locate("testserver", "/news/.hidden/") is None
     assert page_cache.locate("Evil Host", "/") is None
     assert page_cache.locate("testserver", "/news/x/") is not None
+
+
+def test_sweeper_removes_timed_pages_when_an_article_comes_due_for_nginx_too(
+    fetch, make_article, page_cache
+):
+    from gazette.cache import sweeper
+
+    due = timezone.now() + timedelta(minutes=5)
+    make_article("Scheduled story", date=due)
+    fetch("/")
+    index = page_cache.locate("testserver", "/").base
+    assert index.exists()  # what nginx would serve
+    assert sweeper.sweep_once(now=time.time()) == pytest.approx(due.timestamp())
+    assert index.exists()  # not yet due: kept
+    sweeper.sweep_once(now=due.timestamp() + 1)
+    assert not index.exists()
+
+
+def test_a_purge_storm_of_a_thousand_approvals_leaves_every_page_right(
+    fetch, make_article, committed
+):
+    articles = [make_article(f"Story {i}") for i in range(10)]
+    comments = Comment.objects.bulk_create(
+        Comment(article=articles[i % 10], name=f"R{i}", email="r@example.org", body=f"c{i}")
+        for i in range(1000)
+    )
+    for article in articles:
+        fetch(article.url)
+
+    def approve_all():
+        for comment in comments:
+            comment_approve(comment=comment)
+
+    committed(approve_all)
+    for article in articles:
+        page = fetch(article.url)
+        assert page.status == 200 and "100 comments" in page.text
+
+
+def test_a_clock_set_back_never_serves_a_page_older_than_a_purge(page_cache):
+    """If the clock jumps back after a purge, pages rendered 'before' the purge mark are
+    not stored: the cache errs on the side of rendering again."""
+    location = page_cache.locate("testserver", "/x/")
+    page_cache.purge(["page:9"])
+    stored = page_cache.put(
+        location,
+        body=b"x",
+        headers=[("Content-Type", "text/html")],
+        tags=["page:9"],
+        started=time.time() - 3600,  # the clock went back an hour
+    )
+    assert stored is False

@@ -11,6 +11,9 @@ def run_server(*, host: str, port: int, workers: int | None = None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from gazette.cache import sweeper
+
+    sweeper.start()
     print(f"Gazette is serving at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     Granian(
         "gazette.wsgi:application",
@@ -18,5 +21,8 @@ def run_server(*, host: str, port: int, workers: int | None = None) -> None:
         port=port,
         interface=Interfaces.WSGI,
         workers=workers or os.cpu_count() or 1,
+        # Few Python threads per worker: the work is CPU-bound, and more threads only fight
+        # over the GIL (granian warns of its default of hundreds).
+        blocking_threads=2,
         log_access=False,
     ).serve()
