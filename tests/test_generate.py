@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
@@ -166,7 +167,9 @@ def test_comments_are_mixed_skewed_and_only_approved_ones_are_shown(generated, c
     approved = Comment.objects.approved().filter(article=article)
     assert response.context["comment_count"] == approved.count()
     page = response.content.decode()
-    assert all(f'id="comment-{pk}"' in page for pk in approved.values_list("pk", flat=True))
+    # The first page of the discussion, oldest first.
+    first_page = approved.values_list("pk", flat=True)[: settings.GAZETTE_COMMENTS_PER_PAGE]
+    assert all(f'id="comment-{pk}"' in page for pk in first_page)
     hidden = Comment.objects.filter(article=article).exclude(status=Comment.Status.APPROVED)
     assert hidden.exists()
     assert not any(f'id="comment-{pk}"' in page for pk in hidden.values_list("pk", flat=True))

@@ -68,13 +68,13 @@ def test_home_is_paginated_and_every_page_works(client, make_article):
 
     first = get(client, "/")
     assert listed_titles(first) == ["Day 0", "Day 1"]
-    assert "Page 1 of 3" in first
+    assert "Page 1" in first
     assert 'rel="next" href="?page=2"' in first
     assert 'rel="prev"' not in first
 
     second = get(client, "/?page=2")
     assert listed_titles(second) == ["Day 2", "Day 3"]
-    assert "Page 2 of 3" in second
+    assert "Page 2" in second
     assert 'rel="prev" href="?page=1"' in second
     assert 'rel="next" href="?page=3"' in second
     assert "<title>Page 2 – Gazette</title>" in second

@@ -42,10 +42,31 @@ def article_published(*, article: ArticlePage) -> None:
         date = article.first_published_at or timezone.now()
         ArticlePage.objects.filter(pk=article.pk, date__isnull=True).update(date=date)
         article.date = date
+    article_placed(article=article)
     article = ArticlePage.objects.get(pk=article.pk)
     names = article_tags(article)
     names.update(tags.page(a.pk) for a in article.adjacent() if a is not None)
     cache.purge(names)
+
+
+def article_placed(*, article: ArticlePage) -> None:
+    """Record the article's section (its parent page) beside its date, for section lists."""
+    section_id = (
+        Page.objects.filter(path=article.path[: -article.steplen]).values_list("pk", flat=True)
+    ).first()
+    ArticlePage.objects.filter(pk=article.pk).exclude(section_page_id=section_id).update(
+        section_page_id=section_id
+    )
+
+
+def article_moved(*, article: ArticlePage, old_section_id: int | None) -> None:
+    """A move changes the article's section: both sections' lists and its own page."""
+    article_placed(article=article)
+    if article.live:
+        names = article_tags(article)
+        if old_section_id:
+            names.add(tags.section_list(old_section_id))
+        cache.purge(names)
 
 
 def article_unpublished(*, article: ArticlePage) -> None:

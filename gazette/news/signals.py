@@ -6,10 +6,15 @@ from typing import Any
 
 from django.db.models.signals import pre_delete
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from gazette.news.models import ArticlePage
-from gazette.news.publishing import article_published, article_unpublished, page_changed
+from gazette.news.publishing import (
+    article_moved,
+    article_published,
+    article_unpublished,
+    page_changed,
+)
 
 
 def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -34,7 +39,14 @@ def _on_page_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
         page_changed(page=instance)
 
 
+def _on_page_moved(sender: type, instance: Any, parent_page_before: Any, **kwargs: Any) -> None:
+    if isinstance(instance.specific, ArticlePage):
+        article = ArticlePage.objects.get(pk=instance.pk)
+        article_moved(article=article, old_section_id=parent_page_before.pk)
+
+
 def connect() -> None:
+    post_page_move.connect(_on_page_moved, dispatch_uid="gazette.news.moved")
     page_published.connect(_on_page_published, dispatch_uid="gazette.news.published")
     page_unpublished.connect(_on_page_unpublished, dispatch_uid="gazette.news.unpublished")
     for model in ("ArticlePage", "SectionPage", "AuthorPage", "HomePage"):

@@ -719,13 +719,14 @@ def create_articles(
                         translation_key=writer.uid(),
                     )
                 )
-                extras.append((date, updated))
+                extras.append((date, updated, section.pk))
             Page.objects.bulk_create(pages)
             articles, bylines, tagged = [], [], []
-            for page, (date, updated) in zip(pages, extras, strict=True):
+            for page, (date, updated, section_id) in zip(pages, extras, strict=True):
                 articles.append(
                     {
                         "page_ptr_id": page.pk,
+                        "section_page_id": section_id,
                         "standfirst": writer.standfirst(),
                         "body": writer.body(),
                         "date": date,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from wagtail.models import Page
 
 from gazette.cache import tags as cache_tags
 from gazette.news.models import SectionPage, page_links
@@ -22,6 +23,12 @@ def sections_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The masthead's list of sections, in the order editors gave them in the page tree."""
     request = context.get("request")
     cache_tags.add(request, cache_tags.NAV)
-    sections = page_links(SectionPage.objects.live().in_menu().order_by("path"))
+    # Driven from the few section rows: joined the other way round, SQLite scans every page
+    # of the site (a 100,000-article site spent 80% of an article page here).
+    sections = page_links(
+        Page.objects.filter(
+            pk__in=SectionPage.objects.values("page_ptr_id"), live=True, show_in_menus=True
+        ).order_by("path")
+    )
     current = context.get("page")
     return {"sections": sections, "current_pk": getattr(current, "pk", None)}
