@@ -12,7 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +26,28 @@ def _store_at(root: str):
     return PageStore(Path(root))
 
 
+_UNSET = object()
+_store: object = _UNSET
+# Bumped whenever a setting changes (only tests change settings at run time), so that the
+# hit path can keep what it derived from settings instead of reading them on every request.
+settings_generation = 0
+
+
 def get_store():
     """The page store of the current settings, or None when the cache is off."""
-    if not settings.GAZETTE_PAGE_CACHE:
-        return None
-    return _store_at(str(settings.GAZETTE_PAGE_CACHE_DIR))
+    global _store
+    if _store is _UNSET:
+        _store = (
+            _store_at(str(settings.GAZETTE_PAGE_CACHE_DIR)) if settings.GAZETTE_PAGE_CACHE else None
+        )
+    return _store
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    global _store, settings_generation
+    _store = _UNSET
+    settings_generation += 1
 
 
 def purge(tags: Iterable[str]) -> None:

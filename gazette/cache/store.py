@@ -37,6 +37,8 @@ except ImportError:  # pragma: no cover - depends on the install
     brotli = None
 
 log = logging.getLogger(__name__)
+# How long a page kept in a process's memory is served before its file is looked at again.
+RECHECK = 0.05
 
 # Paths made only of these characters are cached; anything else (percent-encoded bytes,
 # dots segments, doubled slashes) goes uncached rather than risk an odd file name.
@@ -70,6 +72,11 @@ class Location:
     host: str
     path: str
     base: Path
+    meta: str = ""  # the meta file's path as a string: os.stat() on the hit path
+
+    def __post_init__(self) -> None:
+        if not self.meta:
+            object.__setattr__(self, "meta", str(self.base) + ".meta")
 
     @property
     def url(self) -> str:
@@ -92,6 +99,28 @@ class Entry:
     body: bytes
     gzip: bytes | None
     br: bytes | None
+    checked: float = 0.0  # time.monotonic() of the last look at the meta file
+    # The complete response headers of each variant, built once when the entry is loaded,
+    # so a hit only picks one: [identity, gzip, br].
+    variants: list[tuple[list[tuple[str, str]], bytes] | None] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        common = [*self.headers, ("Surrogate-Key", " ".join(self.tags)), ("X-Cache", "HIT")]
+        self.variants = [
+            ([*common, ("Content-Length", str(len(self.body)))], self.body),
+            None
+            if self.gzip is None
+            else (
+                [*common, ("Content-Encoding", "gzip"), ("Content-Length", str(len(self.gzip)))],
+                self.gzip,
+            ),
+            None
+            if self.br is None
+            else (
+                [*common, ("Content-Encoding", "br"), ("Content-Length", str(len(self.br)))],
+                self.br,
+            ),
+        ]
 
 
 def page_number(query: str) -> int | None | bool:
@@ -114,7 +143,7 @@ def page_number(query: str) -> int | None | bool:
 class PageStore:
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._memo: dict[Path, Entry] = {}
+        self._memo: dict[str, Entry] = {}
 
     # Locations -------------------------------------------------------------------------
 
@@ -137,24 +166,32 @@ class PageStore:
     # Reading ---------------------------------------------------------------------------
 
     def get(self, location: Location) -> Entry | None:
-        meta_path = location.base.with_name(location.base.name + ".meta")
-        try:
-            mtime = os.stat(meta_path).st_mtime_ns
-        except OSError:
-            self._memo.pop(location.base, None)
-            return None
-        entry = self._memo.get(location.base)
-        if entry is not None and entry.meta_mtime == mtime:
+        """The stored page, or None. The hot path of every hit: the entry kept in memory,
+        checked against its meta file on disk (one stat()) at most every RECHECK seconds.
+
+        A purge in this process forgets the entry at once; one made by another worker or
+        machine is seen here within RECHECK (50 ms), well inside the promise that a change
+        shows within a second, and it saves a system call on nearly every hit."""
+        entry = self._memo.get(location.meta)
+        now = time.monotonic()
+        if entry is not None and now - entry.checked < RECHECK:
             if entry.expires is not None and time.time() >= entry.expires:
                 return None
             return entry
-        entry = self._load(location, meta_path, mtime)
-        if entry is None:
-            self._memo.pop(location.base, None)
+        try:
+            mtime = os.stat(location.meta).st_mtime_ns
+        except OSError:
+            self._memo.pop(location.meta, None)
             return None
-        if len(self._memo) > 2000:  # bound the process's memory on large sites
-            self._memo.clear()
-        self._memo[location.base] = entry
+        if entry is None or entry.meta_mtime != mtime:
+            entry = self._load(location, Path(location.meta), mtime)
+            if entry is None:
+                self._memo.pop(location.meta, None)
+                return None
+            if len(self._memo) > 2000:  # bound the process's memory on large sites
+                self._memo.clear()
+            self._memo[location.meta] = entry
+        entry.checked = now
         if entry.expires is not None and time.time() >= entry.expires:
             return None
         return entry
@@ -311,7 +348,7 @@ class PageStore:
                 removed = True
             except OSError:
                 pass
-        self._memo.pop(base, None)
+        self._memo.pop(str(base) + ".meta", None)
         return removed
 
     def stats(self) -> dict[str, int]:

@@ -8,12 +8,14 @@ import os
 def run_server(*, host: str, port: int, workers: int | None = None) -> None:
     """Serve gazette.wsgi with granian: a compiled HTTP server, several times faster than
     runserver and safe to expose. Static files come from WhiteNoise inside the app."""
+    from django.conf import settings
     from granian import Granian
     from granian.constants import Interfaces
 
-    from gazette.cache import sweeper
+    if settings.configured:  # always under `gazette serve`; not for bench's constant app
+        from gazette.cache import sweeper
 
-    sweeper.start()
+        sweeper.start()
     print(f"Gazette is serving at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     Granian(
         "gazette.wsgi:application",
