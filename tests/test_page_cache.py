@@ -504,3 +504,36 @@ def test_a_clock_set_back_never_serves_a_page_older_than_a_purge(page_cache):
         started=time.time() - 3600,  # the clock went back an hour
     )
     assert stored is False
+
+
+class RecordingCDN:
+    """A frontend cache backend (Wagtail's interface) that records what it is told."""
+
+    purged: list[str] = []
+
+    def __init__(self, params):
+        self.hostnames = ["*"]
+
+    def invalidates_hostname(self, hostname) -> bool:
+        return True
+
+    def purge_batch(self, urls) -> None:
+        RecordingCDN.purged.extend(urls)
+
+    def purge(self, url) -> None:
+        RecordingCDN.purged.append(url)
+
+
+def test_purges_reach_a_cdn_through_wagtails_frontend_cache(
+    fetch, make_article, settings, committed
+):
+    settings.WAGTAILFRONTENDCACHE = {"cdn": {"BACKEND": "tests.test_page_cache.RecordingCDN"}}
+    settings.WAGTAILADMIN_BASE_URL = "https://news.example.com"
+    RecordingCDN.purged = []
+    article = make_article()
+    other = make_article("Elsewhere", date=article.date - timedelta(days=400))
+    fetch(article.url)
+    fetch(other.url)
+    comment = Comment.objects.create(article=article, name="A", email="a@example.org", body="x")
+    committed(comment_approve, comment=comment)
+    assert RecordingCDN.purged == [f"https://news.example.com{article.url}"]
