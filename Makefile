@@ -41,3 +41,23 @@ test: install browser lint
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+## make bench: load-test the article page: Gazette cached and uncached, nginx edge mode, and
+## the constant-response and static-file baselines (bench/README.md). BENCH_ARGS=--seconds 30
+.PHONY: bench bench-smoke
+bench: install
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/wrk ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
+	fi
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The same with 1-second runs: proves the benchmark and edge mode still work (CI).
+bench-smoke: install
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/wrk ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
+	fi
+	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)

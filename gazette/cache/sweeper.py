@@ -1,8 +1,9 @@
 """Expiring time-dependent pages on time, for nginx too.
 
 The app never serves an expired page (store.get checks), but in edge mode nginx serves the
-files without asking the app; so `gazette serve` runs this loop in a thread, which removes
-the pages tagged ``timed`` when a future-dated article comes due."""
+files without asking the app; so `gazette serve` runs this loop beside the web server, as
+`gazette cache sweep`, and it removes the pages tagged ``timed`` when a future-dated
+article comes due."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 
 from django.db import close_old_connections
 
-from gazette.cache import expiry, get_store, purge_now
+from gazette.cache import expiry, purge_now
 
 log = logging.getLogger(__name__)
 # How often to look again for a newly scheduled article, at most.
@@ -29,7 +30,9 @@ def sweep_once(now: float | None = None) -> float | None:
     return due
 
 
-def _loop(stop: threading.Event) -> None:
+def run(stop: threading.Event) -> None:
+    """Sweep until ``stop`` is set: sleep until the next timed page is due (or POLL_SECONDS,
+    to notice newly scheduled articles), purge, repeat."""
     while not stop.is_set():
         try:
             due = sweep_once()
@@ -40,12 +43,3 @@ def _loop(stop: threading.Event) -> None:
             close_old_connections()
         wait = POLL_SECONDS if due is None else min(POLL_SECONDS, max(0.05, due - time.time()))
         stop.wait(wait)
-
-
-def start() -> threading.Event | None:
-    """Start the sweeper thread (when the page cache is on); set the event to stop it."""
-    if get_store() is None:
-        return None
-    stop = threading.Event()
-    threading.Thread(target=_loop, args=(stop,), name="gazette-cache-sweeper", daemon=True).start()
-    return stop

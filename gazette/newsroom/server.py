@@ -3,28 +3,45 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 
 def run_server(*, host: str, port: int, workers: int | None = None) -> None:
     """Serve gazette.wsgi with granian: a compiled HTTP server, several times faster than
-    runserver and safe to expose. Static files come from WhiteNoise inside the app."""
+    runserver and safe to expose. Static files come from WhiteNoise inside the app.
+
+    The page cache's sweeper runs beside it as a child process (`gazette cache sweep`),
+    not as a thread: granian forks its workers, and a thread holding a lock (the import
+    lock, a database's) at that moment would leave a worker waiting for it forever."""
     from django.conf import settings
+    from django.db import connections
     from granian import Granian
     from granian.constants import Interfaces
 
+    sweeper = None
     if settings.configured:  # always under `gazette serve`; not for bench's constant app
-        from gazette.cache import sweeper
-
-        sweeper.start()
+        # No connection opened here (by `gazette demo`, say) may be shared with the workers.
+        connections.close_all()
+        if settings.GAZETTE_PAGE_CACHE:
+            sweeper = subprocess.Popen([sys.executable, "-m", "gazette", "cache", "sweep"])
     print(f"Gazette is serving at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
-    Granian(
-        "gazette.wsgi:application",
-        address=host,
-        port=port,
-        interface=Interfaces.WSGI,
-        workers=workers or os.cpu_count() or 1,
-        # Few Python threads per worker: the work is CPU-bound, and more threads only fight
-        # over the GIL (granian warns of its default of hundreds).
-        blocking_threads=2,
-        log_access=False,
-    ).serve()
+    try:
+        Granian(
+            "gazette.wsgi:application",
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            workers=workers or os.cpu_count() or 1,
+            # Few Python threads per worker: the work is CPU-bound, and more threads only
+            # fight over the GIL (granian warns of its default of hundreds).
+            blocking_threads=2,
+            log_access=False,
+        ).serve()
+    finally:
+        if sweeper is not None:
+            sweeper.terminate()
+            try:
+                sweeper.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                sweeper.kill()

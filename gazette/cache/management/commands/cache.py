@@ -1,6 +1,9 @@
+import signal
+import threading
+
 from django.core.management.base import BaseCommand, CommandError
 
-from gazette.cache import get_store, purge_all, purge_now
+from gazette.cache import get_store, purge_all, purge_now, sweeper
 
 
 class Command(BaseCommand):
@@ -16,11 +19,24 @@ class Command(BaseCommand):
         group.add_argument("--all", action="store_true", help="Every cached page.")
         group.add_argument("--tag", action="append", metavar="TAG", help="Pages with this tag.")
         sub.add_parser("stats", help="How many pages are cached, and their size on disk.")
+        sub.add_parser(
+            "sweep",
+            help="Run in the foreground, removing time-dependent pages when they are due "
+            "(`gazette serve` starts it itself).",
+        )
 
     def handle(self, *args, **options):
         store = get_store()
         if store is None:
             raise CommandError("The page cache is off (GAZETTE_PAGE_CACHE=0).")
+        if options["action"] == "sweep":
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                sweeper.run(stop)
+            except KeyboardInterrupt:
+                pass
+            return
         if options["action"] == "stats":
             stats = store.stats()
             self.stdout.write(
