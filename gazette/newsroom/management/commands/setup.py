@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from gazette.cache import purge_all
 from gazette.newsroom.site import site_ensure
 
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         site = site_ensure(site_name=options["site_name"], base_url=settings.WAGTAILADMIN_BASE_URL)
         if not options["no_static"]:
             call_command("collectstatic", interactive=False, verbosity=max(verbosity - 1, 0))
+        # An upgrade may change templates and static file names: no page rendered by the old
+        # version may be served by the new one.
+        purge_all()
         if verbosity:
             self.stdout.write(
                 f"Gazette is set up: database {settings.DATABASES['default']['NAME']}, "
