@@ -87,7 +87,9 @@ def fetch(page_cache, django_capture_on_commit_callbacks):
             got["status"] = int(status.split()[0])
             got["headers"] = {k.lower(): v for k, v in response_headers}
 
-        # As Django's test client does: keep the test's database connection open.
+        # As Django's test client does: keep the test's database connection (and its
+        # transaction) open across the request.
+        signals.request_started.disconnect(close_old_connections)
         signals.request_finished.disconnect(close_old_connections)
         try:
             chunks = application(environ, start_response)
@@ -95,6 +97,7 @@ def fetch(page_cache, django_capture_on_commit_callbacks):
             if hasattr(chunks, "close"):
                 chunks.close()
         finally:
+            signals.request_started.connect(close_old_connections)
             signals.request_finished.connect(close_old_connections)
         return Reply(got["status"], got["headers"], body)
 
