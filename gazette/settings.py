@@ -214,6 +214,15 @@ STORAGES = {
 # recipe lets nginx serve MEDIA_ROOT directly.
 GAZETTE_SERVE_MEDIA = env_bool("GAZETTE_SERVE_MEDIA", True)
 
+# Django's cache holds Wagtail's image renditions (and nothing that must be shared between
+# processes); Django's default of 300 entries is soon full on a site with many pictures.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
 CSRF_FAILURE_VIEW = "gazette.news.views.csrf_failure"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -17,7 +17,14 @@ STORAGES = {
 }
 # The page cache is tested on its own (tests/test_page_cache*.py), with a directory per test.
 GAZETTE_PAGE_CACHE = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Large enough that no entry is culled during a run: query-count tests rely on cached
+# renditions staying cached between two requests.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Persistent connections outlive the live-server threads of browser tests and keep
 # PostgreSQL from dropping the test database at the end.
