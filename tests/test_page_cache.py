@@ -540,3 +540,16 @@ def test_purges_reach_a_cdn_through_wagtails_frontend_cache(
     comment = Comment.objects.create(article=article, name="A", email="a@example.org", body="x")
     committed(comment_approve, comment=comment)
     assert RecordingCDN.purged == [f"https://news.example.com{article.url}"]
+
+
+def test_moving_an_article_purges_both_sections_lists(fetch, make_article, world, committed):
+    article = make_article("Moving story")
+    make_article("Already in world", section=world)
+    assert "Moving story" in fetch("/news/").text
+    assert "Moving story" not in fetch("/world/").text
+    assert fetch("/world/").cache == "HIT"
+
+    world.refresh_from_db()
+    committed(article.move, world, pos="last-child")
+    assert "Moving story" not in fetch("/news/").text
+    assert "Moving story" in fetch("/world/").text

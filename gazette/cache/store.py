@@ -79,10 +79,6 @@ class Location:
             object.__setattr__(self, "meta", str(self.base) + ".meta")
 
     @property
-    def url(self) -> str:
-        return self.path
-
-    @property
     def entry_id(self) -> str:
         return hashlib.sha1(str(self.base).encode(), usedforsecurity=False).hexdigest()
 

@@ -254,10 +254,6 @@ class AuthorPage(FastRestrictionsMixin, Page):
     class Meta:
         verbose_name = "author profile"
 
-    @property
-    def name(self) -> str:
-        return self.title
-
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().by_author(self).for_listing()

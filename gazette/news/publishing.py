@@ -4,7 +4,6 @@ Each ends by naming what changed for the page cache (gazette.cache.tags)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -13,19 +12,12 @@ from gazette.cache import tags
 from gazette.news.models import ArticlePage, AuthorPage, SectionPage
 
 
-def article_publish(*, article: ArticlePage, by: AbstractBaseUser | None = None) -> ArticlePage:
-    """Publish the article's latest revision (saving one first if it has none)."""
-    revision = article.save_revision(user=by, log_action=True)
-    revision.publish(user=by)
-    article.refresh_from_db()
-    return article
-
-
 def article_tags(article: ArticlePage) -> set[str]:
     """Every page that shows this article, or lists it, or would list it now: the article
     itself, links to it, and the lists of its home, section, authors and tags."""
     names = {tags.page(article.pk), tags.link(article.pk), tags.HOME}
-    names.add(tags.section_list(article.get_parent().pk))
+    if article.section_page_id:  # kept by article_placed(), no look-up of the parent needed
+        names.add(tags.section_list(article.section_page_id))
     names.update(tags.author_list(a) for a in article.authors.values_list("author_id", flat=True))
     names.update(tags.tag_list(slug) for slug in article.tags.values_list("slug", flat=True))
     return names
@@ -57,6 +49,7 @@ def article_placed(*, article: ArticlePage) -> None:
     ArticlePage.objects.filter(pk=article.pk).exclude(section_page_id=section_id).update(
         section_page_id=section_id
     )
+    article.section_page_id = section_id
 
 
 def article_moved(*, article: ArticlePage, old_section_id: int | None) -> None:
