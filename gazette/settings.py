@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "gazette.comments",
     "gazette.newsroom",
     "gazette.images",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -246,6 +248,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILREDIRECTS_AUTO_CREATE = True
+
+# Background work (scheduled publishing, emails, Wagtail's own index updates) goes through
+# django-tasks with its database backend: the queue lives in the site's own database, so
+# no broker and no cron are needed. `gazette serve` runs a worker beside the web server;
+# `gazette worker` runs one on its own for larger installs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Gazette's page cache (gazette.cache): on by default, in the data directory, where nginx
 # can serve the same files in edge mode (deploy/nginx-edge.conf).

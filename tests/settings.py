@@ -29,3 +29,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Persistent connections outlive the live-server threads of browser tests and keep
 # PostgreSQL from dropping the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run inline, inside the test's transaction, so a test sees their effects at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -29,6 +29,11 @@ class Comment(models.Model):
     article = models.ForeignKey(
         "news.ArticlePage", on_delete=models.CASCADE, related_name="comments"
     )
+    # A reply points at the comment it answers; replies to a deleted comment are deleted too,
+    # as a thread without its start would not make sense.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
     website = models.URLField(max_length=500, blank=True)
