@@ -259,6 +259,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # can serve the same files in edge mode (deploy/nginx-edge.conf).
 GAZETTE_PAGE_CACHE = env_bool("GAZETTE_PAGE_CACHE", True)
 GAZETTE_PAGE_CACHE_DIR = Path(env("GAZETTE_PAGE_CACHE_DIR", str(DATA_DIR / "pagecache")))
+# Parts of pages kept rendered in each process ({% fragment %}, gazette/cache/fragments.py),
+# checked against the same purges: what the uncached path does not have to render again.
+GAZETTE_FRAGMENT_CACHE = env_bool("GAZETTE_FRAGMENT_CACHE", True)
+GAZETTE_FRAGMENT_CACHE_ENTRIES = env_int("GAZETTE_FRAGMENT_CACHE_ENTRIES", 5000)
 # Browsers revalidate every time (a cheap 304); shared caches may keep a page a minute and
 # serve it stale while they fetch a new one. A CDN purged through WAGTAILFRONTENDCACHE can
 # be given a longer s-maxage.

@@ -17,6 +17,9 @@ STORAGES = {
 }
 # The page cache is tested on its own (tests/test_page_cache*.py), with a directory per test.
 GAZETTE_PAGE_CACHE = False
+# Fragments are kept per process across tests, while each test's database is rolled back:
+# they are tested on their own (tests/test_fragments.py) and with the page cache.
+GAZETTE_FRAGMENT_CACHE = False
 # Large enough that no entry is culled during a run: query-count tests rely on cached
 # renditions staying cached between two requests.
 CACHES = {

@@ -45,6 +45,9 @@ class Reply:
 def page_cache(settings, tmp_path):
     settings.GAZETTE_PAGE_CACHE = True
     settings.GAZETTE_PAGE_CACHE_DIR = tmp_path / "pagecache"
+    # Pages re-rendered after a purge use kept fragments as in production: every purge test
+    # here checks them too (changing a setting empties them, so each test starts clean).
+    settings.GAZETTE_FRAGMENT_CACHE = True
     settings.ALLOWED_HOSTS = ["testserver", "news.example.com"]
     return get_store()
 

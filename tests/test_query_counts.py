@@ -36,8 +36,13 @@ def big_site(make_article, news, world):
             article.authors.create(author=second, role="Additional reporting")
         articles.append(article)
     Comment.objects.bulk_create(
-        Comment(article=articles[5], name=f"R{i}", email="r@example.org", body="Agreed.",
-                status="approved")
+        Comment(
+            article=articles[5],
+            name=f"R{i}",
+            email="r@example.org",
+            body="Agreed.",
+            status="approved",
+        )
         for i in range(40)
     )
     return articles

@@ -59,10 +59,17 @@ def purge(tags: Iterable[str]) -> None:
 
 
 def purge_now(tags: Iterable[str]) -> list[str]:
+    from gazette.cache import fragments
+
+    tags = frozenset(tags)
     store = get_store()
     if store is None:
+        # No pages to remove, but fragments (fragments.py) are checked against the same
+        # purge records.
+        fragments.mark_purged(tags)
         return []
     urls = store.purge(tags)
+    fragments.forget_local()
     if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         # A CDN in front (Cloudflare, CloudFront, Varnish...): purge the same URLs there.
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
@@ -76,6 +83,9 @@ def purge_now(tags: Iterable[str]) -> list[str]:
 
 
 def purge_all() -> None:
+    from gazette.cache import fragments
+
     store = get_store()
     if store is not None:
         store.purge_all()
+    fragments.mark_purged_all()

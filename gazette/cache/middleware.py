@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
-from gazette.cache import expiry, get_store
+from gazette.cache import expiry, fragments, get_store
 from gazette.cache.http import location_for, response_storable
 from gazette.cache.store import http_date
 
@@ -47,6 +47,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.time()
+        setattr(request, fragments.STARTED, started)
         response = self.get_response(request)
         tags = getattr(request, "cache_tags", None)
         if not tags:

@@ -15,7 +15,8 @@ changed. The vocabulary:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.http import HttpRequest
 
@@ -30,6 +31,20 @@ def add(request: HttpRequest | None, *tags: str) -> None:
     if existing is None:
         existing = request.cache_tags = set()  # type: ignore[attr-defined]
     existing.update(tags)
+    # Fragments being rendered (gazette/cache/fragments.py) depend on what they declare.
+    for collected in getattr(request, "_gazette_collecting", ()):
+        collected.update(tags)
+
+
+@contextmanager
+def collecting(request: HttpRequest, into: set[str]) -> Iterator[set[str]]:
+    """Also gather into ``into`` every tag declared until the block ends."""
+    stack = request.__dict__.setdefault("_gazette_collecting", [])
+    stack.append(into)
+    try:
+        yield into
+    finally:
+        stack.remove(into)
 
 
 def page(pk: int) -> str:

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -425,11 +425,18 @@ class ArticlePage(FastRestrictionsMixin, Page):
 
     @cached_property
     def byline(self) -> list[ArticleAuthor]:
-        return list(
+        credits = list(
             self.authors.select_related("author")
             .only("role", "sort_order", "article_id", "author__title", "author__url_path")
             .order_by("sort_order")
         )
+        # The page being served shows its authors' names wherever the byline is read: it
+        # declares their tags then, so a kept fragment that skips the byline skips the query.
+        cache_tags.add(
+            getattr(self, "_serving_request", None),
+            *(cache_tags.author(credit.author_id) for credit in credits),
+        )
+        return credits
 
     def adjacent(self) -> tuple[PageLink | None, PageLink | None]:
         """The published articles just before and after this one by publication date."""
@@ -468,13 +475,24 @@ class ArticlePage(FastRestrictionsMixin, Page):
         from gazette.comments.views import comments_context
 
         context = super().get_context(request, *args, **kwargs)
-        older, newer = context["previous_article"], context["next_article"] = self.adjacent()
-        context.update(comments_context(request, self, form=kwargs.get("comment_form")))
-        cache_tags.add(
-            request,
+        self._serving_request = request
+        # What the article shows of itself and its section; the template's kept fragment
+        # depends on these too.
+        context["content_tags"] = [
             cache_tags.page(self.pk),
-            cache_tags.section(self.section_link.pk),
-            *(cache_tags.author(credit.author_id) for credit in self.byline),
-            *(cache_tags.link(a.pk) for a in (older, newer) if a is not None),
-        )
+            cache_tags.section(self.section_page_id or self.section_link.pk),
+        ]
+        cache_tags.add(request, *context["content_tags"])
+
+        # Read only if the template shows them: a kept fragment (gazette_cache) that holds
+        # the previous/next links skips their queries, and their tags are declared then.
+        def adjacent() -> tuple[PageLink | None, PageLink | None]:
+            links = self.adjacent()
+            cache_tags.add(request, *(cache_tags.link(a.pk) for a in links if a is not None))
+            return links
+
+        links = SimpleLazyObject(adjacent)
+        context["previous_article"] = SimpleLazyObject(lambda: links[0])
+        context["next_article"] = SimpleLazyObject(lambda: links[1])
+        context.update(comments_context(request, self, form=kwargs.get("comment_form")))
         return context

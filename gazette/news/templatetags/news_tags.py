@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from wagtail.models import Page
 
+from gazette.cache import fragments
 from gazette.cache import tags as cache_tags
 from gazette.news.models import SectionPage, page_links
 from gazette.news.models import relative_url as _relative_url
@@ -18,17 +20,26 @@ def relative_url(url_path: str) -> str:
     return _relative_url(url_path)
 
 
-@register.inclusion_tag("news/includes/sections_nav.html", takes_context=True)
-def sections_nav(context: dict[str, Any]) -> dict[str, Any]:
-    """The masthead's list of sections, in the order editors gave them in the page tree."""
+@register.simple_tag(takes_context=True)
+def sections_nav(context: dict[str, Any]) -> str:
+    """The masthead's list of sections, in the order editors gave them in the page tree;
+    on every page, so kept rendered (a fragment per current page) until the nav changes."""
     request = context.get("request")
     cache_tags.add(request, cache_tags.NAV)
-    # Driven from the few section rows: joined the other way round, SQLite scans every page
-    # of the site (a 100,000-article site spent 80% of an article page here).
-    sections = page_links(
-        Page.objects.filter(
-            pk__in=SectionPage.objects.values("page_ptr_id"), live=True, show_in_menus=True
-        ).order_by("path")
-    )
-    current = context.get("page")
-    return {"sections": sections, "current_pk": getattr(current, "pk", None)}
+    # The nav marks the current section: one fragment per section, one for all other pages.
+    page = context.get("page")
+    current_pk = page.pk if isinstance(page, SectionPage) else None
+
+    def render() -> str:
+        # Driven from the few section rows: joined the other way round, SQLite scans every
+        # page of the site (a 100,000-article site spent 80% of an article page here).
+        sections = page_links(
+            Page.objects.filter(
+                pk__in=SectionPage.objects.values("page_ptr_id"), live=True, show_in_menus=True
+            ).order_by("path")
+        )
+        return render_to_string(
+            "news/includes/sections_nav.html", {"sections": sections, "current_pk": current_pk}
+        )
+
+    return fragments.cached(request, ("sections_nav", current_pk), render, [cache_tags.NAV])
