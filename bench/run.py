@@ -706,9 +706,12 @@ class Bench:
             )
         self.checks.append("Edge: with Gazette stopped, nginx still answered 200 (EDGE-HIT)")
 
-    def run_uncached(self) -> None:
+    def run_uncached(self, key: str = "uncached", **env: str) -> None:
+        """Gazette without its page cache: every request rendered by Django. With
+        GAZETTE_FRAGMENT_CACHE=0 too ("cold"), nothing is kept rendered between requests."""
+
         def uncached(result: Result) -> None:
-            proc, base = self.start_gazette("gazette-uncached", GAZETTE_PAGE_CACHE="0")
+            proc, base = self.start_gazette(f"gazette-{key}", GAZETTE_PAGE_CACHE="0", **env)
             try:
                 if not self.path:  # the cached target failed before finding it
                     self.path = self.discover_article(base)
@@ -725,7 +728,11 @@ class Bench:
             finally:
                 self.procs.stop(proc)
 
-        self.target("uncached", "Gazette, uncached (GAZETTE_PAGE_CACHE=0)", uncached)
+        labels = {
+            "uncached": "Gazette, uncached (GAZETTE_PAGE_CACHE=0)",
+            "cold": "Gazette, uncached, no fragments (… GAZETTE_FRAGMENT_CACHE=0)",
+        }
+        self.target(key, labels[key], uncached)
 
     def run_constant(self) -> None:
         def constant(result: Result) -> None:
@@ -857,6 +864,7 @@ class Bench:
         self.setup()
         self.run_cached_and_edge()
         self.run_uncached()
+        self.run_uncached("cold", GAZETTE_FRAGMENT_CACHE="0")
         self.run_constant()
         self.run_nginx_static()
         self.run_wordpress()
@@ -877,15 +885,20 @@ class Bench:
             verdict = "met" if value >= target else "NOT met"
             return f"{what} = {value:.2f} (goal ≥ {target:g}: {verdict})"
 
+        def cold_ratio(value: float | None) -> str:
+            shown = "n/a" if value is None else f"{value:.2f}"
+            return f"cold / WordPress = {shown} (every part rendered again: for information)"
+
         ratios = {
             "cached": goal(self.ratio("cached", "constant"), 0.8, "cached / constant"),
             "constant": "baseline for Gazette, cached",
             "edge": goal(self.ratio("edge", "static"), 0.8, "edge / nginx static"),
             "static": "baseline for edge",
             "uncached": goal(self.ratio("uncached", "wordpress"), 10, "uncached / WordPress"),
+            "cold": cold_ratio(self.ratio("cold", "wordpress")),
             "wordpress": "baseline for Gazette, uncached",
         }
-        order = ["cached", "constant", "edge", "static", "uncached", "wordpress"]
+        order = ["cached", "constant", "edge", "static", "uncached", "cold", "wordpress"]
         rows = [
             "| target | requests/s | p50 ms | p99 ms | ratio | notes |",
             "| --- | ---: | ---: | ---: | --- | --- |",
