@@ -263,6 +263,12 @@ GAZETTE_PAGE_CACHE_DIR = Path(env("GAZETTE_PAGE_CACHE_DIR", str(DATA_DIR / "page
 # checked against the same purges: what the uncached path does not have to render again.
 GAZETTE_FRAGMENT_CACHE = env_bool("GAZETTE_FRAGMENT_CACHE", True)
 GAZETTE_FRAGMENT_CACHE_ENTRIES = env_int("GAZETTE_FRAGMENT_CACHE_ENTRIES", 5000)
+# Several machines, one database (the production recipe in deploy/README.md): each purge is
+# written to the database too, and every machine's sweeper applies the others' purges.
+GAZETTE_PURGE_BROADCAST = env_bool("GAZETTE_PURGE_BROADCAST", False)
+GAZETTE_PURGE_POLL = float(env("GAZETTE_PURGE_POLL", "0.5"))
+GAZETTE_PURGE_LOG_HOURS = env_int("GAZETTE_PURGE_LOG_HOURS", 24)
+GAZETTE_MACHINE_ID = env("GAZETTE_MACHINE_ID", "")
 # Browsers revalidate every time (a cheap 304); shared caches may keep a page a minute and
 # serve it stale while they fetch a new one. A CDN purged through WAGTAILFRONTENDCACHE can
 # be given a longer s-maxage.

@@ -53,15 +53,24 @@ def _settings_changed(**kwargs) -> None:
 def purge(tags: Iterable[str]) -> None:
     """Purge every cached page showing any of ``tags``, once the current transaction
     commits (so that the next request renders the new content, never the old)."""
+    from gazette.cache import broadcast
+
     tags = frozenset(tags)
     if tags:
-        transaction.on_commit(lambda: purge_now(tags))
+        if broadcast.enabled():
+            broadcast.record(tags)  # in this transaction: other machines see it with the change
+        transaction.on_commit(lambda: purge_now(tags, record=False))
 
 
-def purge_now(tags: Iterable[str]) -> list[str]:
+def purge_now(tags: Iterable[str], *, record: bool = True, cdn: bool = True) -> list[str]:
+    """Purge now, here; with GAZETTE_PURGE_BROADCAST, ``record`` writes it to the log for
+    the other machines (not when it came from there, nor when purge() already did)."""
+    from gazette.cache import broadcast as broadcasting
     from gazette.cache import fragments
 
     tags = frozenset(tags)
+    if record and tags and broadcasting.enabled():
+        broadcasting.record(tags)
     store = get_store()
     if store is None:
         # No pages to remove, but fragments (fragments.py) are checked against the same
@@ -70,7 +79,7 @@ def purge_now(tags: Iterable[str]) -> list[str]:
         return []
     urls = store.purge(tags)
     fragments.forget_local()
-    if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+    if urls and cdn and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         # A CDN in front (Cloudflare, CloudFront, Varnish...): purge the same URLs there.
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
@@ -82,9 +91,12 @@ def purge_now(tags: Iterable[str]) -> list[str]:
     return urls
 
 
-def purge_all() -> None:
+def purge_all(*, record: bool = True) -> None:
+    from gazette.cache import broadcast as broadcasting
     from gazette.cache import fragments
 
+    if record and broadcasting.enabled():
+        broadcasting.record_all()
     store = get_store()
     if store is not None:
         store.purge_all()

@@ -23,7 +23,7 @@ def run_server(*, host: str, port: int, workers: int | None = None) -> None:
     if settings.configured:  # always under `gazette serve`; not for bench's constant app
         # No connection opened here (by `gazette demo`, say) may be shared with the workers.
         connections.close_all()
-        if settings.GAZETTE_PAGE_CACHE:
+        if settings.GAZETTE_PAGE_CACHE or settings.GAZETTE_FRAGMENT_CACHE:
             sweeper = subprocess.Popen([sys.executable, "-m", "gazette", "cache", "sweep"])
     print(f"Gazette is serving at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     try:

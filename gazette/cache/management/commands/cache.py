@@ -27,9 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         store = get_store()
-        if store is None:
-            raise CommandError("The page cache is off (GAZETTE_PAGE_CACHE=0).")
         if options["action"] == "sweep":
+            # Fragments follow purges too, so the sweeper runs with the page cache off.
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
@@ -37,6 +36,8 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 pass
             return
+        if store is None:
+            raise CommandError("The page cache is off (GAZETTE_PAGE_CACHE=0).")
         if options["action"] == "stats":
             stats = store.stats()
             self.stdout.write(
