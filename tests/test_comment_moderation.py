@@ -470,7 +470,8 @@ def test_long_discussions_are_shown_a_page_of_comments_at_a_time(client, make_ar
     first = client.get(article.url).content.decode()
     assert "12 comments" in first
     assert "Note 00" in first and "Note 04" in first and "Note 05" not in first
-    assert "Comments page 1 of 3" in first and "?comments=2#comments" in first
+    # Count-free: the page links say where you are, not how many pages there are.
+    assert "Comments page 1" in first and "?comments=2#comments" in first
     last = client.get(article.url + "?comments=3").content.decode()
     assert "Note 10" in last and "Note 11" in last and "Note 09" not in last
     assert "12 comments" in last
