@@ -185,7 +185,7 @@ def test_editor_sees_pending_comments_with_status_tabs_and_counts(moderator, mak
     html = response.content.decode()
     text = visible_text(html)
     tabs = re.findall(r'class="w-tabs__tab"[^>]*>([^<]*)</a>', html)
-    assert tabs == ["Pending (2)", "Approved (1)", "Spam (1)", "Trash (0)"]
+    assert tabs == ["Pending (2)", "Reported (0)", "Approved (1)", "Spam (1)", "Trash (0)"]
     assert re.search(r'aria-current="page"[^>]*>Pending \(2\)', html)
     for shown in (
         "First waiting comment.",
@@ -264,7 +264,7 @@ def test_queue_after_approving_shows_the_message_and_updated_counts(moderator, m
     assert "Approve me, please." not in text
     assert "Leave me waiting." in text
     tabs = re.findall(r'class="w-tabs__tab"[^>]*>([^<]*)</a>', html)
-    assert tabs[:2] == ["Pending (1)", "Approved (1)"]
+    assert tabs[:3] == ["Pending (1)", "Reported (0)", "Approved (1)"]
 
 
 def test_bulk_marking_comments_as_spam(moderator, alice, make_article):

@@ -31,6 +31,9 @@ def register_admin_urls():
     return [
         path("comments/", admin_views.queue, name="comments_queue"),
         path("comments/moderate/", admin_views.moderate, name="comments_moderate"),
+        path("comments/undo/", admin_views.undo, name="comments_undo"),
+        path("comments/log/", admin_views.log, name="comments_log"),
+        path("comments/commenter/", admin_views.commenter, name="comments_commenter"),
     ]
 
 
