@@ -66,7 +66,7 @@ def comments_context(
     GAZETTE_COMMENTS_PER_PAGE a page, ?comments=N, oldest first or ?order=newest), the
     editor's picks, the number of comments, the form, and the reader's own pending comment
     when they hold its link."""
-    raw = request.GET.get("comments", "1")
+    raw = request.GET.get("comments") or "1"
     if not raw.isdigit() or not 0 < int(raw) < 1_000_000:
         raise Http404("No such page of comments")
     order = request.GET.get("order", "oldest")
