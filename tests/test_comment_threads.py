@@ -169,8 +169,8 @@ def test_each_comment_has_a_reply_link_to_the_form_while_comments_are_open(
     comment = approved(article, "Answer me.")
     html = client.get(article.url).content.decode()
     assert (
-        f'<a class="comment-reply" href="?reply={comment.pk}#respond">Reply'
-        f'<span class="visually-hidden"> to Ann Reader</span></a>'
+        f'<a class="comment-reply" href="?reply={comment.pk}#respond" '
+        f'aria-label="Reply to Ann Reader">Reply</a>'
     ) in html
     assert 'id="respond"' in html
 
