@@ -280,3 +280,9 @@ GAZETTE_CACHE_STALE_WHILE_REVALIDATE = env_int("GAZETTE_CACHE_STALE_WHILE_REVALI
 GAZETTE_ARTICLES_PER_PAGE = env_int("GAZETTE_ARTICLES_PER_PAGE", 12)
 GAZETTE_COMMENT_MAX_LENGTH = env_int("GAZETTE_COMMENT_MAX_LENGTH", 5000)
 GAZETTE_COMMENTS_PER_PAGE = env_int("GAZETTE_COMMENTS_PER_PAGE", 50)
+# Threads, reports and privacy (gazette.comments): replies deeper than this are shown at the
+# last level; this many readers' reports hold a comment for moderation; IP networks are
+# forgotten after this many days.
+GAZETTE_COMMENTS_MAX_DEPTH = env_int("GAZETTE_COMMENTS_MAX_DEPTH", 3)
+GAZETTE_COMMENTS_REPORTS_TO_HOLD = env_int("GAZETTE_COMMENTS_REPORTS_TO_HOLD", 3)
+GAZETTE_COMMENTS_IP_RETENTION_DAYS = env_int("GAZETTE_COMMENTS_IP_RETENTION_DAYS", 60)

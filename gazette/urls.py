@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from gazette.comments import reader_views as comment_views
 from gazette.news import serving
 from gazette.news import views as news_views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    path("comments/<int:pk>/", comment_views.permalink, name="comment_permalink"),
+    path("comments/<int:pk>/report/", comment_views.report, name="comment_report"),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -50,12 +50,41 @@ class Comment(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Badge(models.TextChoices):
+        NONE = "", "None"
+        STAFF = "staff", "Staff"
+        AUTHOR = "author", "Author"
+
+    # Decided when the comment is approved (moderation.badge_for), not on every page view:
+    # a comment whose email is a staff member's is marked "Staff", one by an author of the
+    # article "Author". The moderator who approves it sees the badge first in the queue.
+    badge = models.CharField(max_length=10, choices=Badge.choices, blank=True, default="")
+    # "Editor's pick": shown first on the article, marked.
+    pinned = models.BooleanField("editor's pick", default=False)
+    # Open reports by readers (Report rows not yet dealt with), kept here so that the
+    # queue's "Reported" tab is one indexed filter, not a join and a GROUP BY.
+    report_count = models.PositiveIntegerField(default=0)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_status"),
+            # The moderation queue: one status, newest first, a page at a time.
+            models.Index(fields=["status", "created_at"], name="comment_status_created"),
+            # Each commenter's history in the queue, export and erase: by email.
+            models.Index(fields=["email"], name="comment_email"),
+            models.Index(
+                fields=["article", "created_at"],
+                condition=models.Q(pinned=True),
+                name="comment_picks",
+            ),
+            models.Index(
+                fields=["report_count"],
+                condition=models.Q(report_count__gt=0),
+                name="comment_reported",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,3 +93,68 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
+
+
+class Report(models.Model):
+    """A reader's report of an approved comment. One per reader and comment: the reader is
+    known by a keyed hash of their IP network (never the address), so reporting the same
+    comment 50 times from one address counts once."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive, hateful or harassing"
+        PERSONAL = "personal", "Reveals someone's personal information"
+        OFF_TOPIC = "off-topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    reporter = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a moderator acts on the comment: the report no longer counts towards a hold.
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class ModerationLog(models.Model):
+    """Who did what to which comment, and when: written by the moderation functions only.
+
+    ``batch`` groups the rows of one action (a bulk approve of 20 comments), so that the
+    action can be undone as a whole. The comment's id is kept as a plain number as well, so
+    the line survives the comment's deletion with its article."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        SPAM = "spam", "Marked as spam"
+        TRASH = "trash", "Moved to the trash"
+        UNDO = "undo", "Undid"
+        HOLD = "hold", "Held after reports"
+        PIN = "pin", "Made an editor's pick"
+        UNPIN = "unpin", "Removed from editor's picks"
+        ERASE = "erase", "Erased at the commenter's request"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="log"
+    )
+    comment_pk = models.PositiveBigIntegerField()
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    batch = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} comment {self.comment_pk}"

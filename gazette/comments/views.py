@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -15,6 +14,7 @@ from django.utils.safestring import mark_safe
 from gazette.comments.forms import CommentForm
 from gazette.comments.models import Comment
 from gazette.comments.moderation import comment_submit
+from gazette.comments.threads import ORDERS, discussion_page
 from gazette.crossorigin import is_cross_origin
 from gazette.news.views import csrf_failure
 
@@ -62,35 +62,30 @@ def blank_form_html() -> str:
 def comments_context(
     request: HttpRequest, article: ArticlePage, form: CommentForm | None = None
 ) -> dict[str, Any]:
-    """The approved comments of one page of the discussion (oldest first,
-    GAZETTE_COMMENTS_PER_PAGE a page, ?comments=N), their count, the form, and the reader's
-    own pending comment when they hold its link."""
-    approved = (
-        Comment.objects.approved()
-        .filter(article=article)
-        .only("pk", "name", "website", "body", "created_at")
-    )
-    per_page = settings.GAZETTE_COMMENTS_PER_PAGE
-    if request.GET.get("comments"):
-        paginator = Paginator(approved, per_page)
-        try:
-            comment_page = paginator.page(request.GET["comments"])
-        except (EmptyPage, PageNotAnInteger) as exc:
-            raise Http404("No such page of comments") from exc
-        comments, count = list(comment_page), paginator.count
-        number, pages = comment_page.number, paginator.num_pages
+    """One page of the discussion as threads (threads.discussion_page: top-level comments
+    GAZETTE_COMMENTS_PER_PAGE a page, ?comments=N, oldest first or ?order=newest), the
+    editor's picks, the number of comments, the form, and the reader's own pending comment
+    when they hold its link."""
+    raw = request.GET.get("comments") or "1"
+    if not raw.isdigit() or not 0 < int(raw) < 1_000_000:
+        raise Http404("No such page of comments")
+    order = request.GET.get("order", "oldest")
+    if order not in ORDERS:
+        order = ORDERS[0]
+    discussion = discussion_page(article, int(raw), order)
+    page = discussion.page
+    if page.number == 1 and not page.has_next():
+        count = discussion.shown  # a short discussion: all of it is on this page
     else:
-        # The usual case, a short discussion, costs one query; a long one (a story with
-        # thousands of comments) one more, to count them for the page links.
-        comments = list(approved[: per_page + 1])
-        count = len(comments) if len(comments) <= per_page else approved.count()
-        comments = comments[:per_page]
-        number, pages = 1, max(1, -(-count // per_page))
+        # A long one (a story with thousands of comments) costs one query more.
+        count = Comment.objects.approved().filter(article=article).count()
     return {
-        "comments": comments,
+        "comments": page.object_list,
+        "comment_page_obj": page,
+        "comment_order": order,
+        "comment_picks": discussion.picks,
         "comment_count": count,
-        "comment_page": number,
-        "comment_pages": pages,
+        "comment_page": page.number,
         "comment_form": form if form is not None else CommentForm(),
         "blank_form_html": blank_form_html() if form is None else "",
         "own_pending_comment": _own_pending_comment(request, article),

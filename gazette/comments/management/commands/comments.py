@@ -4,12 +4,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gazette.comments.models import Comment
 from gazette.comments.moderation import ACTIONS
+from gazette.comments.privacy import (
+    NoSuchCommenter,
+    commenter_erase,
+    commenter_export,
+    ip_networks_forget,
+)
 
 
 class Command(BaseCommand):
     help = (
         "List and moderate comments: `comments list [--status S] [--json]`, "
-        "`comments approve|spam|trash ID...`."
+        "`comments approve|spam|trash ID...`, `comments export|erase --email ADDRESS`, "
+        "`comments forget-ips [--days N]`."
     )
 
     def add_arguments(self, parser):
@@ -20,10 +27,26 @@ class Command(BaseCommand):
         for action in ACTIONS:
             moderate = sub.add_parser(action, help=f"{action.capitalize()} comments by ID.")
             moderate.add_argument("ids", nargs="+", type=int, metavar="ID")
+        export = sub.add_parser("export", help="One commenter's comments as JSON, to stdout.")
+        export.add_argument("--email", required=True)
+        erase = sub.add_parser("erase", help="Anonymise every comment written with an address.")
+        erase.add_argument("--email", required=True)
+        forget = sub.add_parser(
+            "forget-ips", help="Blank IP networks older than the retention period."
+        )
+        forget.add_argument("--days", type=int, default=None, help="instead of the setting")
 
     def handle(self, *args, **options):
         if options["action"] == "list":
             return self._list(options["status"], options["json"])
+        if options["action"] in ("export", "erase"):
+            return self._personal_data(options["action"], options["email"])
+        if options["action"] == "forget-ips":
+            if options["days"] is not None and options["days"] < 0:
+                raise CommandError("--days must be 0 or more.")
+            n = ip_networks_forget(days=options["days"])
+            self.stdout.write(f"IP networks forgotten on {n} comment{'s' if n != 1 else ''}.")
+            return
         ids = options["ids"]
         comments = {c.pk: c for c in Comment.objects.filter(pk__in=ids)}
         missing = [i for i in ids if i not in comments]
@@ -34,6 +57,20 @@ class Command(BaseCommand):
         for pk in ids:
             ACTIONS[options["action"]](comment=comments[pk], by=None)
             self.stdout.write(f"Comment {pk}: {comments[pk].get_status_display().lower()}.")
+
+    def _personal_data(self, action: str, email: str) -> None:
+        try:
+            if action == "export":
+                rows = commenter_export(email=email)
+                self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+                return
+            n = commenter_erase(email=email, by=None)
+        except NoSuchCommenter as exc:
+            raise CommandError(
+                "No comment was written with that email address; nothing to "
+                f"{'export' if action == 'export' else 'erase'}."
+            ) from exc
+        self.stdout.write(f"{n} comment{'s' if n != 1 else ''} anonymised.")
 
     def _list(self, status, as_json):
         comments = Comment.objects.select_related("article").order_by("-created_at", "-pk")
