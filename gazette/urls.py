@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from gazette.comments import views as comment_views
 from gazette.news import serving
 from gazette.news import views as news_views
 
@@ -12,6 +13,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    # The signed links that comment mails carry (gazette/comments/mail.py).
+    path("comments/verify/<str:token>/", comment_views.verify_email, name="comment_verify"),
+    path(
+        "comments/unsubscribe/<str:token>/",
+        comment_views.unsubscribe_view,
+        name="comment_unsubscribe",
+    ),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

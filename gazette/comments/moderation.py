@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -24,21 +25,39 @@ def truncate_ip(address: str) -> str:
 
 
 def comment_submit(
-    *, article, name: str, email: str, body: str, website: str = "", ip: str = ""
+    *,
+    article,
+    name: str,
+    email: str,
+    body: str,
+    website: str = "",
+    ip: str = "",
+    parent: Comment | int | None = None,
+    notify: bool = False,
+    form_meta: Mapping[str, str] | None = None,
+    proven_email_key: str = "",
 ) -> Comment:
-    """Store a reader's comment for moderation. It is pending: nobody sees it until approved."""
-    return Comment.objects.create(
+    """Store a reader's comment through the moderation pipeline (checks.py): published at
+    once, held for moderation, or refused with checks.CommentRefused (a message for the
+    reader and an HTTP status; a rejected comment is still kept as spam for moderators)."""
+    from gazette.comments import checks
+
+    return checks.submit(
         article=article,
         name=name,
         email=email,
-        website=website,
         body=body,
+        website=website,
         ip_network=truncate_ip(ip),
-        status=Comment.Status.PENDING,
+        parent=parent,
+        notify=notify,
+        form_meta=form_meta,
+        proven_email_key=proven_email_key,
     )
 
 
 def _moderate(*, comment: Comment, status: str, by: AbstractBaseUser | None) -> Comment:
+    previous = comment.status
     with transaction.atomic():
         if Comment.Status.APPROVED in (comment.status, status) and comment.status != status:
             # The article's page shows its approved comments and their count.
@@ -47,6 +66,10 @@ def _moderate(*, comment: Comment, status: str, by: AbstractBaseUser | None) -> 
         comment.moderated_at = timezone.now()
         comment.moderated_by = by if by is not None and by.pk else None
         comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+        # The spam classifier learns from the decision; a newly published reply is mailed.
+        from gazette.comments.checks import on_moderation
+
+        on_moderation(comment=comment, previous=previous)
     return comment
 
 
