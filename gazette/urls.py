@@ -15,6 +15,7 @@ urlpatterns = [
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
     # The signed links that comment mails carry (gazette/comments/mail.py).
     path("comments/verify/<str:token>/", comment_views.verify_email, name="comment_verify"),
+    path("comments/edit/<str:token>/", comment_views.edit_own_comment, name="comment_edit"),
     path(
         "comments/unsubscribe/<str:token>/",
         comment_views.unsubscribe_view,

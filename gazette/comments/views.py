@@ -89,7 +89,7 @@ def comments_context(
     approved = (
         Comment.objects.approved()
         .filter(article=article)
-        .only("pk", "name", "website", "body", "created_at")
+        .only("pk", "name", "website", "body", "created_at", "edited_at")
     )
     per_page = settings.GAZETTE_COMMENTS_PER_PAGE
     if request.GET.get("comments"):
@@ -220,6 +220,56 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     ok = unsubscribe(token)
     response = TemplateResponse(
         request, "comments/unsubscribed.html", {"ok": ok}, status=200 if ok else 400
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _comment_from_token(token: str) -> Comment | None:
+    try:
+        pk = signing.loads(token, salt=_MODERATION_SALT, max_age=_MODERATION_LINK_AGE)
+    except signing.BadSignature:
+        return None
+    return Comment.objects.select_related("article").filter(pk=pk).first()
+
+
+def edit_own_comment(request: HttpRequest, token: str) -> HttpResponse:
+    """Edit or delete one's own comment within 10 minutes, by the link the post gave."""
+    from gazette.comments.editing import can_edit, comment_delete_own, comment_edit, editable_until
+
+    comment = _comment_from_token(token)
+    if comment is None or not can_edit(comment):
+        response = TemplateResponse(request, "comments/edit.html", {"expired": True}, status=403)
+        response["Cache-Control"] = "no-store"
+        return response
+    article = comment.article
+    error, body, status = "", comment.body, 200
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            comment_delete_own(comment=comment)
+            return HttpResponseRedirect(f"{article.url}#comments", status=303)
+        body = request.POST.get("body", "")
+        try:
+            comment_edit(comment=comment, body=body)
+        except CommentRefused as refusal:
+            error, status = refusal.message, 400
+        else:
+            response = HttpResponseRedirect(
+                f"{article.url}?moderation={token}#{comment.anchor}", status=303
+            )
+            return response
+    response = TemplateResponse(
+        request,
+        "comments/edit.html",
+        {
+            "comment": comment,
+            "article": article,
+            "body": body,
+            "error": error,
+            "until": editable_until(comment),
+            "limit": settings.GAZETTE_COMMENT_MAX_LENGTH,
+        },
+        status=status,
     )
     response["Cache-Control"] = "no-store"
     return response
