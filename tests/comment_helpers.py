@@ -27,5 +27,8 @@ def token_in_page(html: str) -> str:
 
 
 def post(client, article, *, token: str | None = None, **changes):
-    data = {**GOOD, "form_token": aged_token(article) if token is None else token, **changes}
-    return client.post(article.url, data, **changes.pop("extra", {}))
+    """Post the form; upper-case keywords (REMOTE_ADDR, HTTP_...) are request headers."""
+    meta = {k: v for k, v in changes.items() if k.isupper()}
+    fields = {k: v for k, v in changes.items() if not k.isupper()}
+    data = {**GOOD, "form_token": aged_token(article) if token is None else token, **fields}
+    return client.post(article.url, data, **meta)

@@ -361,3 +361,41 @@ def test_queue_shows_why_each_comment_was_held(client, make_article, alice):
     client.force_login(alice)
     page = text_of(client.get(reverse("comments_queue")))
     assert "Why: contains several links (2); first comment from this address" in page
+
+
+# Behind a reverse proxy ---------------------------------------------------------------
+
+
+def test_behind_a_trusted_proxy_each_reader_has_their_own_limit(client, make_article, settings):
+    settings.GAZETTE_COMMENTS_RATE_NETWORK = "1/600"
+    settings.GAZETTE_TRUSTED_PROXIES = ["127.0.0.1"]
+    article = make_article()
+    for n, reader in enumerate(["203.0.113.7", "198.51.100.8"]):
+        response = post(
+            client,
+            article,
+            body=f"Reader {n}",
+            email=f"r{n}@example.org",
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.9, {reader}",
+        )
+        assert response.status_code == 303
+    assert sorted(Comment.objects.values_list("ip_network", flat=True)) == [
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+    ]
+
+
+def test_forwarded_for_is_ignored_from_an_untrusted_address(client, make_article, settings):
+    settings.GAZETTE_COMMENTS_RATE_NETWORK = "1/600"
+    article = make_article()
+    post(client, article, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    response = post(
+        client,
+        article,
+        body="Again",
+        email="x@example.org",
+        REMOTE_ADDR="192.0.2.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+    assert response.status_code == 429
