@@ -286,3 +286,38 @@ GAZETTE_COMMENTS_PER_PAGE = env_int("GAZETTE_COMMENTS_PER_PAGE", 50)
 GAZETTE_COMMENTS_MAX_DEPTH = env_int("GAZETTE_COMMENTS_MAX_DEPTH", 3)
 GAZETTE_COMMENTS_REPORTS_TO_HOLD = env_int("GAZETTE_COMMENTS_REPORTS_TO_HOLD", 3)
 GAZETTE_COMMENTS_IP_RETENTION_DAYS = env_int("GAZETTE_COMMENTS_IP_RETENTION_DAYS", 60)
+
+# Comments: policy and defences (README, "Comments: spam defence and email").
+GAZETTE_COMMENTS_CLOSE_AFTER_DAYS = env_int("GAZETTE_COMMENTS_CLOSE_AFTER_DAYS", 0)
+GAZETTE_COMMENTS_FORM_GUARD = env_bool("GAZETTE_COMMENTS_FORM_GUARD", True)
+GAZETTE_COMMENTS_FORM_MIN_SECONDS = env_int("GAZETTE_COMMENTS_FORM_MIN_SECONDS", 3)
+GAZETTE_COMMENTS_FORM_MAX_AGE = env_int("GAZETTE_COMMENTS_FORM_MAX_AGE", 2 * 86400)
+# "N/SECONDS": comments accepted from one /24 (IPv4) or /48 (IPv6) network, and from one
+# email address, in a sliding window.
+GAZETTE_COMMENTS_RATE_NETWORK = env("GAZETTE_COMMENTS_RATE_NETWORK", "10/600")
+GAZETTE_COMMENTS_RATE_EMAIL = env("GAZETTE_COMMENTS_RATE_EMAIL", "5/600")
+GAZETTE_COMMENTS_HOLD_LINKS = env_int("GAZETTE_COMMENTS_HOLD_LINKS", 2)
+GAZETTE_COMMENTS_REJECT_WORDS = env_list("GAZETTE_COMMENTS_REJECT_WORDS")
+GAZETTE_COMMENTS_HOLD_WORDS = env_list("GAZETTE_COMMENTS_HOLD_WORDS")
+GAZETTE_COMMENTS_SPAM_THRESHOLD = float(env("GAZETTE_COMMENTS_SPAM_THRESHOLD", "0.9"))
+# A site's own checks (dotted paths to functions of a Submission returning a Verdict), for
+# instance an external spam service: none by default.
+GAZETTE_COMMENTS_EXTRA_CHECKS = env_list("GAZETTE_COMMENTS_EXTRA_CHECKS")
+# Mails to one recipient per day (verification, reply notifications), and hours between
+# two moderator digests to one moderator.
+GAZETTE_COMMENTS_MAILS_PER_DAY = env_int("GAZETTE_COMMENTS_MAILS_PER_DAY", 5)
+GAZETTE_COMMENTS_DIGEST_HOURS = env_int("GAZETTE_COMMENTS_DIGEST_HOURS", 6)
+# Addresses of reverse proxies whose X-Forwarded-For names the reader (the production
+# recipe's nginx on the same machine: 127.0.0.1).
+GAZETTE_TRUSTED_PROXIES = env_list("GAZETTE_TRUSTED_PROXIES")
+
+# Email: the console in the demo; SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST")
+if EMAIL_HOST and not env("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)

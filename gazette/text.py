@@ -29,6 +29,23 @@ def plain_text_to_html(text: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it against an allowlist
 
 
+# What a comment's Markdown subset may produce (gazette/comments/markup.py).
+_COMMENT_MARKUP_TAGS = {"p", "br", "a", "em", "strong", "blockquote", "ul", "ol", "li"}
+
+
+def sanitise_comment_html(html: str) -> SafeString:
+    """Clean the HTML rendered from a comment's Markdown: the allowlisted tags only, links
+    only to http(s) with rel="nofollow ugc", every attribute escaped by nh3's serialiser."""
+    cleaned = nh3.clean(
+        html,
+        tags=_COMMENT_MARKUP_TAGS,
+        attributes=_COMMENT_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="nofollow ugc",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it against an allowlist
+
+
 def sanitise_rich_text(html: str) -> str:
     """Clean staff-written HTML (e.g. converted Markdown) to what Wagtail's rich text holds."""
     return nh3.clean(

@@ -5,7 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from gazette.comments import reader_views as comment_views
+from gazette.comments import reader_views
+from gazette.comments import views as comment_views
 from gazette.news import serving
 from gazette.news import views as news_views
 
@@ -13,8 +14,16 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
-    path("comments/<int:pk>/", comment_views.permalink, name="comment_permalink"),
-    path("comments/<int:pk>/report/", comment_views.report, name="comment_report"),
+    path("comments/<int:pk>/", reader_views.permalink, name="comment_permalink"),
+    path("comments/<int:pk>/report/", reader_views.report, name="comment_report"),
+    # The signed links that comment mails carry (gazette/comments/mail.py).
+    path("comments/verify/<str:token>/", comment_views.verify_email, name="comment_verify"),
+    path("comments/edit/<str:token>/", comment_views.edit_own_comment, name="comment_edit"),
+    path(
+        "comments/unsubscribe/<str:token>/",
+        comment_views.unsubscribe_view,
+        name="comment_unsubscribe",
+    ),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -34,3 +34,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tasks run inline, inside the test's transaction, so a test sees their effects at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests that post the form directly have no rendered page, hence no signed timestamp; the
+# form guard is tested with it on (tests/test_comment_defence.py). The honeypot stays on.
+GAZETTE_COMMENTS_FORM_GUARD = False

@@ -19,3 +19,12 @@ def next_change() -> float | None:
     """The earliest moment (a Unix time) at which some cached page may change by itself."""
     times = [t for t in (p() for p in _providers) if t is not None]
     return min(times) if times else None
+
+
+def expire_at(request, when: float) -> None:
+    """Let a cached page expire at ``when`` (a Unix time), earlier than next_change() if
+    need be: e.g. an article page whose comment form carries a timestamp."""
+    if request is None:
+        return
+    current = getattr(request, "cache_expires", None)
+    request.cache_expires = when if current is None else min(current, when)

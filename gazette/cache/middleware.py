@@ -61,6 +61,9 @@ class PageCacheMiddleware:
             return response
         # A page that lists articles changes by itself when a future-dated one comes due.
         expires = expiry.next_change()
+        own = getattr(request, "cache_expires", None)
+        if own is not None:
+            expires = own if expires is None else min(expires, own)
         if expires is not None:
             tags = {*tags, expiry.TIMED}
         body = response.content

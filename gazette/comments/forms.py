@@ -46,6 +46,26 @@ class CommentForm(forms.Form):
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
 
+    notify = forms.BooleanField(
+        label="Email me when someone replies to my comment",
+        required=False,
+        help_text="We will send a link to confirm your address first. No other mail.",
+    )
+    # The comment being answered, if any (checks.check_reply refuses impossible replies).
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The form's signed render time (checks.check_form), and a honeypot: a field hidden
+    # from people and from assistive technology (form_fields.html), that robots fill in.
+    form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    url = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    # Rendered apart from the visible fields (form_fields.html).
+    GUARD_FIELDS = ("url",)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The limit is a setting, so it is applied here rather than in the class body.

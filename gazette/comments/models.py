@@ -49,6 +49,18 @@ class Comment(models.Model):
     moderated_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the moderation pipeline (checks.py) held or rejected it: reason codes such as
+    # "links" or "first-time", shown to moderators in the queue.
+    reasons = models.JSONField(default=list, blank=True)
+    # A hash of the normalised text, for duplicate and repeat-post detection.
+    body_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The commenter asked to be emailed when someone replies (sent only once the address
+    # has been confirmed by a one-click link).
+    notify = models.BooleanField(default=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # What the spam classifier last learned from this comment ("spam", "ham" or ""), so a
+    # moderator changing their mind moves the counts instead of adding to them.
+    learned_as = models.CharField(max_length=4, blank=True)
 
     class Badge(models.TextChoices):
         NONE = "", "None"
@@ -85,6 +97,9 @@ class Comment(models.Model):
                 condition=models.Q(report_count__gt=0),
                 name="comment_reported",
             ),
+            # Rate limits and first-time checks count a network's or an address's comments.
+            models.Index(fields=["ip_network", "created_at"], name="comment_network_time"),
+            models.Index(fields=["email", "created_at"], name="comment_email_time"),
         ]
 
     def __str__(self) -> str:
@@ -158,3 +173,39 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} comment {self.comment_pk}"
+class ClassifierToken(models.Model):
+    """The spam classifier's counts (classifier.py): in how many spam and how many
+    legitimate ("ham") comments a word or feature appeared. The row with the empty token
+    counts the comments themselves."""
+
+    token = models.CharField(max_length=64, unique=True)
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.token or '(comments)'}: {self.spam} spam, {self.ham} ham"
+
+
+class VerifiedEmail(models.Model):
+    """An address a commenter confirmed by the one-click link mailed to it. Only a keyed
+    hash is kept (verification.email_key), never the address itself."""
+
+    key = models.CharField(max_length=64, unique=True)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"verified address {self.key[:8]}…"
+
+
+class MailLog(models.Model):
+    """One mail sent, by keyed hash of its recipient: what per-recipient rate limits count."""
+
+    recipient_key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient_key", "sent_at"], name="maillog_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} mail at {self.sent_at:%Y-%m-%d %H:%M}"

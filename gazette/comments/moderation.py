@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import ipaddress
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -30,17 +30,34 @@ def truncate_ip(address: str) -> str:
 
 
 def comment_submit(
-    *, article, name: str, email: str, body: str, website: str = "", ip: str = ""
+    *,
+    article,
+    name: str,
+    email: str,
+    body: str,
+    website: str = "",
+    ip: str = "",
+    parent: Comment | int | None = None,
+    notify: bool = False,
+    form_meta: Mapping[str, str] | None = None,
+    proven_email_key: str = "",
 ) -> Comment:
-    """Store a reader's comment for moderation. It is pending: nobody sees it until approved."""
-    return Comment.objects.create(
+    """Store a reader's comment through the moderation pipeline (checks.py): published at
+    once, held for moderation, or refused with checks.CommentRefused (a message for the
+    reader and an HTTP status; a rejected comment is still kept as spam for moderators)."""
+    from gazette.comments import checks
+
+    return checks.submit(
         article=article,
         name=name,
         email=email,
-        website=website,
         body=body,
+        website=website,
         ip_network=truncate_ip(ip),
-        status=Comment.Status.PENDING,
+        parent=parent,
+        notify=notify,
+        form_meta=form_meta,
+        proven_email_key=proven_email_key,
     )
 
 
@@ -94,6 +111,10 @@ def _moderate(
             to_status=status,
             batch=batch or new_batch(),
         )
+        # The spam classifier learns from the decision; a newly published reply is mailed.
+        from gazette.comments.checks import on_moderation
+
+        on_moderation(comment=comment, previous=previous)
     return comment
 
 

@@ -28,6 +28,7 @@ PUBLIC_FIELDS = (
     "created_at",
     "badge",
     "pinned",
+    "edited_at",
 )
 ORDERS = ("oldest", "newest")
 

@@ -381,6 +381,19 @@ class ArticlePage(FastRestrictionsMixin, Page):
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close comments: readers see “Comments are closed.”"
     )
+    # With comments_open, the article's comment policy (gazette/comments/policy.py): open,
+    # hold-all (every comment waits for a moderator) or closed, and when it closes by itself.
+    comments_hold_all = models.BooleanField(
+        "hold every comment for moderation",
+        default=False,
+        help_text="For sensitive stories: no comment appears before a moderator approves it.",
+    )
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        "close comments after (days)",
+        null=True,
+        blank=True,
+        help_text="Days after publication; blank for the site's setting, 0 for never.",
+    )
 
     objects = ArticleManager()
 
@@ -393,7 +406,14 @@ class ArticlePage(FastRestrictionsMixin, Page):
         MultiFieldPanel(
             [FieldPanel("date"), FieldPanel("updated"), FieldPanel("tags")], heading="Details"
         ),
-        FieldPanel("comments_open"),
+        MultiFieldPanel(
+            [
+                FieldPanel("comments_open"),
+                FieldPanel("comments_hold_all"),
+                FieldPanel("comments_close_after_days"),
+            ],
+            heading="Comments",
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -410,6 +430,13 @@ class ArticlePage(FastRestrictionsMixin, Page):
             models.Index(fields=["date", "page_ptr"], name="article_date_id"),
             models.Index(fields=["section_page", "date"], name="article_section_date"),
         ]
+
+    @property
+    def comments_closed_reason(self) -> str:
+        """Why readers cannot comment here now ("" while they can)."""
+        from gazette.comments.policy import closed_reason
+
+        return closed_reason(self)
 
     @property
     def section(self) -> SectionPage:

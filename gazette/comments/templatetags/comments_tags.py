@@ -4,15 +4,15 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from gazette.text import plain_text_to_html
+from gazette.comments.markup import render as render_markup
 
 register = template.Library()
 
 
 @register.filter
 def comment_html(text: str) -> SafeString:
-    """A comment's plain text as safe HTML: escaped, paragraphs kept, links nofollow ugc."""
-    return plain_text_to_html(text)
+    """A comment's text as safe HTML: its Markdown subset rendered, then sanitised."""
+    return render_markup(text)
 
 
 @register.simple_tag
@@ -29,3 +29,16 @@ def comment_field(field: BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def reason_labels(reasons: list[str]) -> str:
+    """A comment's moderation reason codes in words, for moderators (checks.REASONS)."""
+    from gazette.comments.checks import REASONS
+
+    words = []
+    for reason in reasons or []:
+        code, _, detail = str(reason).partition(":")
+        label = REASONS.get(code, code)
+        words.append(f"{label} ({detail})" if detail else label)
+    return "; ".join(words)
