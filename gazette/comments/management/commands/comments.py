@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gazette.comments.models import Comment
 from gazette.comments.moderation import ACTIONS
+from gazette.newsroom.roles import acting_user, may_moderate_comments
 
 
 class Command(BaseCommand):
@@ -20,10 +21,27 @@ class Command(BaseCommand):
         for action in ACTIONS:
             moderate = sub.add_parser(action, help=f"{action.capitalize()} comments by ID.")
             moderate.add_argument("ids", nargs="+", type=int, metavar="ID")
+            moderate.add_argument(
+                "--user",
+                metavar="USERNAME",
+                help="Moderate as this newsroom account (an editor or admin), recorded as "
+                "the moderator; refused for other roles.",
+            )
 
     def handle(self, *args, **options):
         if options["action"] == "list":
             return self._list(options["status"], options["json"])
+        by = None
+        if options.get("user"):
+            try:
+                by = acting_user(options["user"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            if not may_moderate_comments(by):
+                raise CommandError(
+                    f"{by.username} may not moderate comments (editors and admins only); "
+                    "nothing changed."
+                )
         ids = options["ids"]
         comments = {c.pk: c for c in Comment.objects.filter(pk__in=ids)}
         missing = [i for i in ids if i not in comments]
@@ -32,7 +50,7 @@ class Command(BaseCommand):
                 f"No comment with ID {', '.join(map(str, missing))}; nothing changed."
             )
         for pk in ids:
-            ACTIONS[options["action"]](comment=comments[pk], by=None)
+            ACTIONS[options["action"]](comment=comments[pk], by=by)
             self.stdout.write(f"Comment {pk}: {comments[pk].get_status_display().lower()}.")
 
     def _list(self, status, as_json):
