@@ -39,16 +39,18 @@ _PAGE_PERMISSIONS = {
         "bulk_delete_page",
     ],
 }
+# Wagtail checks image permissions against its own Image model (wagtailimages.add_image),
+# even with a custom image model such as GazetteImage.
 _IMAGE_PERMISSIONS = {
     "contributor": ["choose_image"],
-    "author": ["add_gazetteimage", "choose_image"],
-    "editor": ["add_gazetteimage", "change_gazetteimage", "delete_gazetteimage", "choose_image"],
+    "author": ["add_image", "choose_image"],
+    "editor": ["add_image", "change_image", "delete_image", "choose_image"],
 }
 # Contributors upload only into their own collection, never into the shared library: an
 # editor looks at each picture there and moves it to the root collection (Wagtail's image
 # permissions are per collection, so this needs no code of our own).
 CONTRIBUTOR_COLLECTION = "Contributors' uploads"
-_CONTRIBUTOR_UPLOAD_PERMISSIONS = ["add_gazetteimage", "choose_image"]
+_CONTRIBUTOR_UPLOAD_PERMISSIONS = ["add_image", "choose_image"]
 WORKFLOW_NAME = "Editorial review"
 TASK_NAME = "Editor approval"
 _MODEL_PERMISSIONS = {
@@ -88,7 +90,9 @@ def ensure_roles() -> dict[str, Group]:
         GroupCollectionPermission.objects.filter(group=group).delete()
         for codename in _IMAGE_PERMISSIONS[role]:
             GroupCollectionPermission.objects.create(
-                group=group, collection=collection, permission=_permission(f"images.{codename}")
+                group=group,
+                collection=collection,
+                permission=_permission(f"wagtailimages.{codename}"),
             )
         groups[role] = group
     uploads = Collection.objects.filter(name=CONTRIBUTOR_COLLECTION, depth=2).first()
@@ -98,7 +102,7 @@ def ensure_roles() -> dict[str, Group]:
         GroupCollectionPermission.objects.create(
             group=groups["contributor"],
             collection=uploads,
-            permission=_permission(f"images.{codename}"),
+            permission=_permission(f"wagtailimages.{codename}"),
         )
     ensure_workflow(editors=groups["editor"])
     return groups
