@@ -53,6 +53,7 @@ CONTRIBUTOR_COLLECTION = "Contributors' uploads"
 _CONTRIBUTOR_UPLOAD_PERMISSIONS = ["add_image", "choose_image"]
 WORKFLOW_NAME = "Editorial review"
 TASK_NAME = "Editor approval"
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
 _MODEL_PERMISSIONS = {
     "contributor": ["wagtailadmin.access_admin"],
     "author": ["wagtailadmin.access_admin"],
@@ -119,9 +120,15 @@ def ensure_workflow(*, editors: Group) -> Workflow:
     task.groups.set([editors])
     if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    # Wagtail's first migrations assign its own "Moderators approval" workflow to the root;
+    # ours replaces it, but a workflow an admin chose later is left alone.
     root = Page.get_first_root_node()
-    if not WorkflowPage.objects.filter(page=root).exists():
+    assigned = WorkflowPage.objects.filter(page=root).select_related("workflow").first()
+    if assigned is None:
         WorkflowPage.objects.create(page=root, workflow=workflow)
+    elif assigned.workflow.name == WAGTAIL_DEFAULT_WORKFLOW:
+        assigned.workflow = workflow
+        assigned.save(update_fields=["workflow"])
     return workflow
 
 
