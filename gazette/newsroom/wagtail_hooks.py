@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.urls import path, reverse
 from wagtail import hooks
@@ -45,3 +46,27 @@ def only_editors_create_structure(
     if "change" in parent_page.permissions_for_user(request.user).permissions:
         return None
     return HttpResponseForbidden("Only editors may create sections and author profiles.")
+
+
+@hooks.register("after_edit_page")
+def warn_of_concurrent_saves(request: HttpRequest, page: Any) -> None:
+    """Two editors saving the same article: Wagtail keeps both as revisions and the later
+    save wins. Say so to the one who saved second, so that nothing is silently lost: the
+    other version is in the history, where the two can be compared and either restored."""
+    loaded = request.POST.get("loaded_revision_id", "")
+    if not loaded.isdigit():
+        return
+    others = (
+        page.revisions.filter(pk__gt=int(loaded))
+        .exclude(pk=page.latest_revision_id)
+        .exclude(user=request.user)
+        .select_related("user")
+    )
+    names = sorted({r.user.get_username() if r.user else "the scheduler" for r in others})
+    if names:
+        messages.warning(
+            request,
+            f"{', '.join(names)} saved this page while you were editing it. Your version "
+            "is now the latest; theirs is kept in the page's history, where you can compare "
+            "the two and restore either.",
+        )
