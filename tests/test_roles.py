@@ -34,6 +34,8 @@ MATRIX = {
     "edit_others": EDITORS,
     "publish_others": EDITORS,
     "unpublish_others": EDITORS,
+    "bulk_publish_own": PUBLISHERS,
+    "unpublish_own": PUBLISHERS,
     "bulk_publish_others": EDITORS,
     "bulk_unpublish_others": EDITORS,
     "delete_others": EDITORS,
@@ -124,6 +126,18 @@ def act(action: str, user, client, desk, news, world, author, tmp_path) -> bool:
         client.post(f"/admin/pages/{others_live.pk}/unpublish/")
         others_live.refresh_from_db()
         return not others_live.live
+    if action == "bulk_publish_own":
+        mine = desk["own_draft"](user)
+        client.post(f"/admin/bulk/wagtailcore/page/publish/?id={mine.pk}", {})
+        mine.refresh_from_db()
+        return mine.live
+    if action == "unpublish_own":
+        # Their own story, published earlier (by an editor, for a contributor).
+        mine = desk["own_draft"](user)
+        mine.get_latest_revision().publish()
+        client.post(f"/admin/pages/{mine.pk}/unpublish/")
+        mine.refresh_from_db()
+        return not mine.live
     if action == "bulk_publish_others":
         client.post(
             f"/admin/bulk/wagtailcore/page/publish/?id={others_draft.pk}",

@@ -248,3 +248,11 @@ def test_times_typed_in_the_newsroom_zone_are_stored_in_utc(
     )
     story.refresh_from_db()
     assert story.embargo_until == dt.datetime(2027, 7, 5, 0, 0, tzinfo=dt.UTC)
+
+
+def test_worker_started_by_serve_stops_when_serve_is_gone(site):
+    import os
+
+    worker = scheduler.BackgroundWorker(interval=0.01, tasks=False, parent_pid=os.getpid() + 1)
+    worker.run()  # its parent is not who it was told: it returns instead of looping
+    assert not worker.stopping.is_set()

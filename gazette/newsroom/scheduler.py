@@ -15,6 +15,7 @@ Wagtail's signals: Gazette's bridge (news/signals.py) then purges the page cache
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -93,9 +94,12 @@ class BackgroundWorker:
     """The loop of `gazette worker`: the schedule, then the task queue, every ``interval``
     seconds. SIGTERM or SIGINT stops it after the step in progress."""
 
-    def __init__(self, *, interval: float = 5.0, tasks: bool = True):
+    def __init__(self, *, interval: float = 5.0, tasks: bool = True, parent_pid: int | None = None):
         self.interval = interval
         self.tasks = tasks
+        # Started by `gazette serve`: stop when it is gone, even if it was killed outright
+        # and could not stop us, rather than publish on as an orphan.
+        self.parent_pid = parent_pid
         self.stopping = threading.Event()
         self.worker_id = get_random_string(32)
 
@@ -116,6 +120,9 @@ class BackgroundWorker:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         while not self.stopping.is_set():
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                logger.warning("gazette serve has gone; the background worker stops")
+                return
             try:
                 self.step()
             except Exception:

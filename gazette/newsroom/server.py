@@ -31,7 +31,11 @@ def run_server(
         if settings.GAZETTE_PAGE_CACHE:
             children.append(subprocess.Popen([sys.executable, "-m", "gazette", "cache", "sweep"]))
         if background_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "gazette", "worker"]))
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gazette", "worker", f"--parent-pid={os.getpid()}"]
+                )
+            )
     print(f"Gazette is serving at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     try:
         Granian(

@@ -19,13 +19,16 @@ class Command(BaseCommand):
             help="Seconds between passes (default: GAZETTE_WORKER_INTERVAL, %(default)s).",
         )
         parser.add_argument(
+            "--parent-pid", type=int, default=None, help="Stop when this process is gone."
+        )
+        parser.add_argument(
             "--once", action="store_true", help="Do what is due now, then exit (for scripts)."
         )
 
     def handle(self, *args, **options):
         if not 0 < options["interval"] <= 60:
             raise CommandError("--interval must be more than 0 and at most 60 seconds.")
-        worker = BackgroundWorker(interval=options["interval"])
+        worker = BackgroundWorker(interval=options["interval"], parent_pid=options["parent_pid"])
         if options["once"]:
             due = worker.step()
             self.stdout.write(
