@@ -254,6 +254,8 @@ WAGTAILREDIRECTS_AUTO_CREATE = True
 # no broker and no cron are needed. `gazette serve` runs a worker beside the web server;
 # `gazette worker` runs one on its own for larger installs.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds between the worker's passes over the publishing schedule and the task queue.
+GAZETTE_WORKER_INTERVAL = env_int("GAZETTE_WORKER_INTERVAL", 5)
 
 # Gazette's page cache (gazette.cache): on by default, in the data directory, where nginx
 # can serve the same files in edge mode (deploy/nginx-edge.conf).

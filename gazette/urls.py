@@ -9,6 +9,7 @@ from gazette.comments import reader_views
 from gazette.comments import views as comment_views
 from gazette.news import serving
 from gazette.news import views as news_views
+from gazette.newsroom import preview
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -24,6 +25,7 @@ urlpatterns = [
         comment_views.unsubscribe_view,
         name="comment_unsubscribe",
     ),
+    path("preview/<str:token>/", preview.serve_preview_link, name="gazette_preview"),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -6,6 +6,7 @@ the API and the cache all ask it, so a draft cannot leak by one path and not ano
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -267,12 +268,14 @@ class ArticleQuerySet(PageQuerySet):
     def published(self) -> ArticleQuerySet:
         """The one door for reads: articles a reader may see, newest first.
 
-        Live (published in Wagtail) and dated no later than now, so an article given a
-        future date is not shown before it.
+        Live (published in Wagtail), dated no later than now and out of embargo, so an
+        article given a future date or an embargo is not shown before its time.
         """
+        now = timezone.now()
         return (
             self.live()
-            .filter(date__isnull=False, date__lte=timezone.now())
+            .filter(date__isnull=False, date__lte=now)
+            .filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=now))
             .order_by("-date", "-pk")
         )
 
@@ -297,16 +300,16 @@ ArticleManager = PageManager.from_queryset(ArticleQuerySet)
 
 
 def next_publication_time() -> float | None:
-    """When the next live but future-dated article becomes visible (a Unix time): cached
-    lists and neighbours' links change by themselves at that moment."""
-    date = (
-        ArticlePage.objects.live()
-        .filter(date__gt=timezone.now())
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    return date.timestamp() if date else None
+    """When the next live but future-dated or embargoed article becomes visible (a Unix
+    time): cached lists and neighbours' links change by themselves at that moment."""
+    now = timezone.now()
+    live = ArticlePage.objects.live()
+    times = [
+        live.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
+        for field in ("date", "embargo_until")
+    ]
+    times = [t for t in times if t is not None]
+    return min(times).timestamp() if times else None
 
 
 class ArticleTag(TaggedItemBase):
@@ -357,6 +360,13 @@ class ArticlePage(FastRestrictionsMixin, Page):
         blank=True,
         help_text="Shown to readers as “Updated” when set.",
     )
+    embargo_until = models.DateTimeField(
+        "embargo until",
+        null=True,
+        blank=True,
+        help_text="Published but hidden from every page, feed, sitemap, search and the API "
+        "until this time (in the newsroom's time zone).",
+    )
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
     # The parent section, kept beside the date so that a section's list is one walk down
     # the (section, date) index; Wagtail's tree alone makes it a scan of the section's
@@ -404,7 +414,13 @@ class ArticlePage(FastRestrictionsMixin, Page):
         FieldPanel("lead_image"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("date"), FieldPanel("updated"), FieldPanel("tags")], heading="Details"
+            [
+                FieldPanel("date"),
+                FieldPanel("updated"),
+                FieldPanel("embargo_until"),
+                FieldPanel("tags"),
+            ],
+            heading="Details",
         ),
         MultiFieldPanel(
             [
@@ -485,10 +501,23 @@ class ArticlePage(FastRestrictionsMixin, Page):
             next(iter(page_links(newer[:1])), None),
         )
 
+    def permissions_for_user(self, user: Any) -> Any:
+        # An Author publishes only their own articles (gazette/newsroom/roles.py).
+        from gazette.newsroom.roles import NewsroomPermissionTester
+
+        return NewsroomPermissionTester(user, self)
+
+    def hidden_until(self) -> dt.datetime | None:
+        """The future moment (date or embargo) before which readers may not see this
+        article, or None: the same rule as published(), for one article."""
+        now = timezone.now()
+        times = [t for t in (self.date, self.embargo_until) if t is not None and t > now]
+        return max(times) if times else None
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.date and self.date > timezone.now() and not getattr(request, "is_preview", False):
-            # Dated in the future: under embargo until then, here as in every list
-            # (published()). Editors still see it in the admin's preview.
+        if self.hidden_until() and not getattr(request, "is_preview", False):
+            # Dated in the future or under embargo: hidden until then, here as in every
+            # list (published()). Editors still see it in the admin's preview.
             raise Http404("No such article")
         if request.method == "POST":
             # The comment form posts to the article's own URL so that a form with errors is

@@ -10,6 +10,7 @@ from gazette.comments.privacy import (
     commenter_export,
     ip_networks_forget,
 )
+from gazette.newsroom.roles import acting_user, may_moderate_comments
 
 
 class Command(BaseCommand):
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         for action in ACTIONS:
             moderate = sub.add_parser(action, help=f"{action.capitalize()} comments by ID.")
             moderate.add_argument("ids", nargs="+", type=int, metavar="ID")
+            moderate.add_argument(
+                "--user",
+                metavar="USERNAME",
+                help="Moderate as this newsroom account (an editor or admin), recorded as "
+                "the moderator; refused for other roles.",
+            )
         export = sub.add_parser("export", help="One commenter's comments as JSON, to stdout.")
         export.add_argument("--email", required=True)
         erase = sub.add_parser("erase", help="Anonymise every comment written with an address.")
@@ -47,6 +54,17 @@ class Command(BaseCommand):
             n = ip_networks_forget(days=options["days"])
             self.stdout.write(f"IP networks forgotten on {n} comment{'s' if n != 1 else ''}.")
             return
+        by = None
+        if options.get("user"):
+            try:
+                by = acting_user(options["user"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            if not may_moderate_comments(by):
+                raise CommandError(
+                    f"{by.username} may not moderate comments (editors and admins only); "
+                    "nothing changed."
+                )
         ids = options["ids"]
         comments = {c.pk: c for c in Comment.objects.filter(pk__in=ids)}
         missing = [i for i in ids if i not in comments]
@@ -55,7 +73,7 @@ class Command(BaseCommand):
                 f"No comment with ID {', '.join(map(str, missing))}; nothing changed."
             )
         for pk in ids:
-            ACTIONS[options["action"]](comment=comments[pk], by=None)
+            ACTIONS[options["action"]](comment=comments[pk], by=by)
             self.stdout.write(f"Comment {pk}: {comments[pk].get_status_display().lower()}.")
 
     def _personal_data(self, action: str, email: str) -> None:

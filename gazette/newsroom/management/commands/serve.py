@@ -15,8 +15,19 @@ class Command(BaseCommand):
             default=None,
             help="Worker processes (default: one per CPU core).",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run the background worker (scheduled publishing, tasks) here: "
+            "run `gazette worker` separately instead.",
+        )
 
     def handle(self, *args, **options):
         if not 0 < options["port"] < 65536:
             raise CommandError("--port must be between 1 and 65535.")
-        run_server(host=options["host"], port=options["port"], workers=options["workers"])
+        run_server(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            background_worker=not options["no_worker"],
+        )
