@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    path("corrections/", news_views.corrections, name="corrections"),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import ValidationError
 from wagtail.models import Page
 
 from gazette.cache import tags as cache_tags
-from gazette.news.models import SectionPage, page_links
+from gazette.news.forms import validate_banner_link
+from gazette.news.models import BreakingNews, SectionPage, page_links
 from gazette.news.models import relative_url as _relative_url
+from gazette.news.publishing import BANNER
 
 register = template.Library()
 
@@ -32,3 +35,21 @@ def sections_nav(context: dict[str, Any]) -> dict[str, Any]:
     )
     current = context.get("page")
     return {"sections": sections, "current_pk": getattr(current, "pk", None)}
+
+
+@register.inclusion_tag("news/includes/breaking_news.html", takes_context=True)
+def breaking_news(context: dict[str, Any]) -> dict[str, Any]:
+    """The breaking-news banner, on every public page until it expires. Every page carries
+    the tag even without a banner, so that setting one purges them all; the page cache
+    expires pages at the banner's expiry (news.models.banner_expiry_time)."""
+    request = context.get("request")
+    cache_tags.add(request, BANNER)
+    banner = BreakingNews.load(request_or_site=request) if request else BreakingNews.load()
+    if not banner.showing():
+        return {"banner": None}
+    link = banner.link
+    try:  # saved before the rule existed, or written around the form: never a script link
+        validate_banner_link(link)
+    except ValidationError:
+        link = ""
+    return {"banner": banner, "link": link}
