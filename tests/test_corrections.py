@@ -205,3 +205,20 @@ def test_a_correction_purges_the_article_and_the_corrections_page(make_article):
     assert {f"page:{article.pk}", "list:corrections"} <= names
     plain = make_article()
     assert "list:corrections" not in article_tags(plain)
+
+
+def test_article_queries_stay_bounded_with_corrections_and_pictures(client, make_article):
+    from tests.test_media import png_image
+
+    def queries(url: str) -> int:
+        client.get(url)  # the first view makes the renditions
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    article = make_article("Pictured story", lead_image=png_image(1))
+    article = add_note(article, "First correction.")
+    with_one = queries(article.url)
+    for i in range(10):
+        article = add_note(article, f"Correction {i}.", kind="update" if i % 2 else "correction")
+    assert queries(article.url) == with_one <= 11

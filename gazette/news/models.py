@@ -649,7 +649,7 @@ class BreakingNews(BaseGenericSetting):
 
 def banner_expiry_time() -> float | None:
     """When a showing banner expires (a Unix time): every cached page changes then."""
-    banner = BreakingNews.objects.values("text", "expires_at").first()
+    banner = BreakingNews.objects.order_by("pk").values("text", "expires_at").first()
     if banner and banner["text"] and banner["expires_at"] and banner["expires_at"] > timezone.now():
         return banner["expires_at"].timestamp()
     return None
