@@ -246,6 +246,10 @@ WAGTAILIMAGES_IMAGE_MODEL = "images.GazetteImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads are checked by content (gazette/images/validation.py); SVG is never accepted, as
+# an SVG can carry scripts.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "gazette.images.forms.GazetteImageForm"
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILREDIRECTS_AUTO_CREATE = True
 

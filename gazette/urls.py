@@ -26,6 +26,7 @@ urlpatterns = [
         name="comment_unsubscribe",
     ),
     path("preview/<str:token>/", preview.serve_preview_link, name="gazette_preview"),
+    path("corrections/", news_views.corrections, name="corrections"),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

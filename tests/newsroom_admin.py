@@ -22,11 +22,13 @@ def article_form(
             "authors": inline_formset([{"author": author_id, "role": ""}]),
             "body": streamfield([("paragraph", rich_text("<p>The body of the story.</p>"))]),
             "comments": inline_formset(comments or []),
+            "notes": inline_formset([]),
         }
     )
     data.update(
         {
             "lead_image": "",
+            "credit": "",
             "date": "",
             "updated": "",
             "embargo_until": "",

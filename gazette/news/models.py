@@ -21,13 +21,15 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from gazette.cache import tags as cache_tags
+from gazette.news.forms import ArticlePageForm, validate_banner_link
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote", "hr"]
 
@@ -167,11 +169,24 @@ class FastRestrictionsMixin:
 
 
 class HomePage(FastRestrictionsMixin, Page):
-    """The front page: the latest published articles, newest first."""
+    """The front page: a top story, featured slots, then the latest-news river."""
 
     intro = models.CharField(max_length=255, blank=True, help_text="A line under the masthead.")
+    top_story = models.ForeignKey(
+        "news.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Pinned at the top of the front page until unpinned (cleared).",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        PageChooserPanel("top_story", "news.ArticlePage"),
+        InlinePanel("featured", label="Featured article", heading="Featured slots", max_num=8),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.SectionPage", "news.AuthorIndexPage"]
     max_count = 1
@@ -181,10 +196,57 @@ class HomePage(FastRestrictionsMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, ArticlePage.objects.published().for_listing())
+        chosen = [self.top_story_id, *(slot.article_id for slot in self.featured.all())]
+        # The river leaves out what is shown above it, on every page, so that its pages
+        # neither skip nor repeat an article.
+        river = ArticlePage.objects.published()
+        if any(chosen):
+            river = river.exclude(pk__in=[pk for pk in chosen if pk])
+        if request.GET.get("page", "1") == "1":
+            # Curated articles are resolved through the one door: a slot whose article was
+            # unpublished, deleted or is not yet due simply disappears.
+            top, featured = curated(chosen)
+            context["top_story"], context["featured"] = [top] if top else [], featured
+            cache_tags.add_listed(request, [a for a in (top, *featured) if a is not None])
+        context["articles"] = paginate(request, river.for_listing())
         cache_tags.add(request, cache_tags.page(self.pk), cache_tags.HOME)
         cache_tags.add_listed(request, context["articles"])
         return context
+
+
+def curated(ids: list[int | None]) -> tuple[ArticlePage | None, list[ArticlePage]]:
+    """The published articles among ``ids`` (the first is the top story), in that order,
+    each at most once, in the queries of one list."""
+    wanted = [pk for pk in ids if pk is not None]
+    if not wanted:
+        return None, []
+    found = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=wanted).for_listing()}
+    top = found.get(ids[0]) if ids[0] is not None else None
+    seen = {top.pk} if top else set()
+    featured = []
+    for pk in ids[1:]:
+        if pk in found and pk not in seen:
+            seen.add(pk)
+            featured.append(found[pk])
+    return top, featured
+
+
+class HomeFeatured(Orderable):
+    """One featured slot on the front page, in order."""
+
+    page = ParentalKey("news.HomePage", on_delete=models.CASCADE, related_name="featured")
+    article = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("article", "news.ArticlePage")]
+
+
+class SectionFeatured(Orderable):
+    """One of a section's own featured articles, shown above its list."""
+
+    page = ParentalKey("news.SectionPage", on_delete=models.CASCADE, related_name="featured")
+    article = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("article", "news.ArticlePage")]
 
 
 class SectionPage(FastRestrictionsMixin, Page):
@@ -192,7 +254,13 @@ class SectionPage(FastRestrictionsMixin, Page):
 
     intro = models.TextField(blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured", label="Featured article", heading="Featured in this section", max_num=4
+        ),
+    ]
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -202,8 +270,14 @@ class SectionPage(FastRestrictionsMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.published().filter(section_page=self).for_listing()
-        context["articles"] = paginate(request, articles)
+        chosen = [slot.article_id for slot in self.featured.all()]
+        articles = ArticlePage.objects.published().filter(section_page=self)
+        if chosen:
+            articles = articles.exclude(pk__in=chosen)
+        if request.GET.get("page", "1") == "1":
+            context["featured"] = curated([None, *chosen])[1]
+            cache_tags.add_listed(request, context["featured"])
+        context["articles"] = paginate(request, articles.for_listing())
         cache_tags.add(request, cache_tags.page(self.pk), cache_tags.section_list(self.pk))
         cache_tags.add_listed(request, context["articles"])
         return context
@@ -332,6 +406,31 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("author"), FieldPanel("role")]
 
 
+class ArticleNote(Orderable):
+    """A correction or an update note on an article, shown to readers with its time.
+
+    Notes are part of the article's revisions (a ParentalKey), so a note added to a live
+    article is public only once that revision is published, and Wagtail keeps its history.
+    """
+
+    CORRECTION = "correction"
+    UPDATE = "update"
+    KINDS = [(CORRECTION, "Correction"), (UPDATE, "Update")]
+
+    article = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=20, choices=KINDS, default=CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now, or what changed.")
+    created_at = models.DateTimeField("time", default=timezone.now)
+
+    panels = [FieldPanel("kind"), FieldPanel("text"), FieldPanel("created_at")]
+
+    class Meta(Orderable.Meta):
+        indexes = [models.Index(fields=["kind", "created_at"], name="note_kind_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
 class ArticlePage(FastRestrictionsMixin, Page):
     """A news article. Its URL (section/slug) is kept once published: Wagtail redirects any
     old URL after a slug change or a move (WAGTAILREDIRECTS_AUTO_CREATE)."""
@@ -404,13 +503,21 @@ class ArticlePage(FastRestrictionsMixin, Page):
         blank=True,
         help_text="Days after publication; blank for the site's setting, 0 for never.",
     )
+    credit = models.CharField(
+        "source credit",
+        max_length=100,
+        blank=True,
+        help_text="A wire service or partner shown in the byline, e.g. “Reuters” or "
+        "“Associated Press”, with or without authors.",
+    )
 
     objects = ArticleManager()
 
     content_panels = [
         FieldPanel("title", heading="Headline"),
         FieldPanel("standfirst"),
-        InlinePanel("authors", label="Byline", min_num=1),
+        InlinePanel("authors", label="Byline"),
+        FieldPanel("credit"),
         FieldPanel("lead_image"),
         FieldPanel("body"),
         MultiFieldPanel(
@@ -430,6 +537,13 @@ class ArticlePage(FastRestrictionsMixin, Page):
             ],
             heading="Comments",
         ),
+        InlinePanel(
+            "notes",
+            label="Correction or update",
+            heading="Corrections and updates",
+            help_text="Shown to readers with their time once the article is published: "
+            "corrections at the top, updates at the end.",
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -439,6 +553,7 @@ class ArticlePage(FastRestrictionsMixin, Page):
     ]
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "article"
@@ -465,6 +580,25 @@ class ArticlePage(FastRestrictionsMixin, Page):
     @cached_property
     def section_link(self) -> PageLink:
         return page_links(Page.objects.filter(path=self.path[: -self.steplen]))[0]
+
+    @cached_property
+    def corrections(self) -> list[ArticleNote]:
+        return [n for n in self._notes if n.kind == ArticleNote.CORRECTION]
+
+    @cached_property
+    def updates(self) -> list[ArticleNote]:
+        return [n for n in self._notes if n.kind == ArticleNote.UPDATE]
+
+    @cached_property
+    def _notes(self) -> list[ArticleNote]:
+        # Publishing a note sets "last updated" (publishing.article_noted), so an article
+        # never updated has no notes and most articles skip the query. A preview holds the
+        # revision's notes in memory (modelcluster) and shows them.
+        in_memory = "notes" in getattr(self, "_cluster_related_objects", {})
+        if self.updated is None and not in_memory:
+            return []
+        # Newest first.
+        return sorted(self.notes.all(), key=lambda n: (n.created_at, n.pk or 0), reverse=True)
 
     @cached_property
     def byline(self) -> list[ArticleAuthor]:
@@ -552,3 +686,44 @@ class ArticlePage(FastRestrictionsMixin, Page):
         context["next_article"] = SimpleLazyObject(lambda: links[1])
         context.update(comments_context(request, self, form=kwargs.get("comment_form")))
         return context
+
+
+@register_setting(icon="warning")
+class BreakingNews(BaseGenericSetting):
+    """The breaking-news banner: one line and a link on every public page until it expires.
+
+    A site-wide setting rather than a field of the home page, since it shows on every page;
+    each cached page carries the tag ``banner`` and expires at ``expires_at`` (expiry.py)."""
+
+    text = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty to show no banner."
+    )
+    link = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_banner_link],
+        help_text="An article's address (/news/story/) or a full https:// link.",
+    )
+    expires_at = models.DateTimeField(
+        "expires at",
+        null=True,
+        blank=True,
+        help_text="The banner disappears from every page at this time. Empty: until removed.",
+    )
+
+    panels = [FieldPanel("text"), FieldPanel("link"), FieldPanel("expires_at")]
+
+    class Meta:
+        verbose_name = "breaking news banner"
+
+    def showing(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return bool(self.text) and (self.expires_at is None or self.expires_at > now)
+
+
+def banner_expiry_time() -> float | None:
+    """When a showing banner expires (a Unix time): every cached page changes then."""
+    banner = BreakingNews.objects.order_by("pk").values("text", "expires_at").first()
+    if banner and banner["text"] and banner["expires_at"] and banner["expires_at"] > timezone.now():
+        return banner["expires_at"].timestamp()
+    return None

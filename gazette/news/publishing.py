@@ -9,7 +9,10 @@ from wagtail.models import Page
 
 from gazette import cache
 from gazette.cache import tags
-from gazette.news.models import ArticlePage, AuthorPage, SectionPage
+from gazette.news.models import ArticleNote, ArticlePage, AuthorPage, HomePage, SectionPage
+
+BANNER = "banner"  # every public page: the breaking-news banner's slot
+CORRECTIONS = "list:corrections"  # /corrections/
 
 
 def article_tags(article: ArticlePage) -> set[str]:
@@ -20,6 +23,8 @@ def article_tags(article: ArticlePage) -> set[str]:
         names.add(tags.section_list(article.section_page_id))
     names.update(tags.author_list(a) for a in article.authors.values_list("author_id", flat=True))
     names.update(tags.tag_list(slug) for slug in article.tags.values_list("slug", flat=True))
+    if article.notes.filter(kind=ArticleNote.CORRECTION).exists():
+        names.add(CORRECTIONS)  # a correction removed later: /corrections/ shows link:<id>
     return names
 
 
@@ -35,10 +40,25 @@ def article_published(*, article: ArticlePage) -> None:
         ArticlePage.objects.filter(pk=article.pk, date__isnull=True).update(date=date)
         article.date = date
     article_placed(article=article)
+    article_noted(article=article)
     article = ArticlePage.objects.get(pk=article.pk)
     names = article_tags(article)
     names.update(tags.page(a.pk) for a in article.adjacent() if a is not None)
     cache.purge(names)
+
+
+def article_noted(*, article: ArticlePage) -> None:
+    """A correction or update note added: the article's "last updated" time becomes the
+    newest note's, unless an editor already set a later one."""
+    latest = (
+        ArticleNote.objects.filter(article_id=article.pk)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if latest is not None and (article.updated is None or latest > article.updated):
+        ArticlePage.objects.filter(pk=article.pk).update(updated=latest)
+        article.updated = latest
 
 
 def article_placed(*, article: ArticlePage) -> None:
@@ -70,9 +90,36 @@ def article_unpublished(*, article: ArticlePage) -> None:
 def page_changed(*, page: Page) -> None:
     """A section or an author profile was published, unpublished or deleted."""
     specific = page.specific
-    if isinstance(specific, SectionPage):
+    if isinstance(specific, HomePage):
+        # The front page's own content: top story, featured slots, intro.
+        cache.purge({tags.page(page.pk)})
+    elif isinstance(specific, SectionPage):
         cache.purge({tags.page(page.pk), tags.section(page.pk), tags.NAV, tags.HOME})
     elif isinstance(specific, AuthorPage):
         cache.purge({tags.page(page.pk), tags.author(page.pk), "list:authors"})
     else:
         cache.purge({tags.page(page.pk)})
+
+
+def banner_changed() -> None:
+    """The breaking-news banner was set, changed or removed: every page shows its slot."""
+    cache.purge({BANNER})
+
+
+def front_page_pin(*, article: ArticlePage, by=None) -> None:
+    """Pin an article as the front page's top story (published as a new revision of the
+    home page, so the history keeps who pinned what and when)."""
+    _front_page_set(top_story=article, by=by)
+
+
+def front_page_unpin(*, by=None) -> None:
+    """Clear the top story: the front page leads with the latest article again."""
+    _front_page_set(top_story=None, by=by)
+
+
+def _front_page_set(*, top_story: ArticlePage | None, by) -> None:
+    home = HomePage.objects.get()
+    home.top_story = top_story
+    # From the live version, not a pending draft of the home page: a pin must not publish
+    # an editor's unfinished changes to the featured slots.
+    home.save_revision(user=by, log_action=True).publish(user=by)

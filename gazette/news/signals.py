@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from gazette.news.models import ArticlePage
+from gazette.news.models import ArticlePage, BreakingNews
 from gazette.news.publishing import (
     article_moved,
     article_published,
     article_unpublished,
+    banner_changed,
     page_changed,
 )
 
@@ -45,7 +46,14 @@ def _on_page_moved(sender: type, instance: Any, parent_page_before: Any, **kwarg
         article_moved(article=article, old_section_id=parent_page_before.pk)
 
 
+def _on_banner_saved(sender: type, **kwargs: Any) -> None:
+    banner_changed()
+
+
 def connect() -> None:
+    # The banner is a Wagtail setting, edited in the admin's Settings: no publish signal.
+    post_save.connect(_on_banner_saved, sender=BreakingNews, dispatch_uid="gazette.news.banner")
+    post_delete.connect(_on_banner_saved, sender=BreakingNews, dispatch_uid="gazette.news.banner-")
     post_page_move.connect(_on_page_moved, dispatch_uid="gazette.news.moved")
     page_published.connect(_on_page_published, dispatch_uid="gazette.news.published")
     page_unpublished.connect(_on_page_unpublished, dispatch_uid="gazette.news.unpublished")

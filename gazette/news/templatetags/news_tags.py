@@ -3,13 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from wagtail.models import Page
 
 from gazette.cache import fragments
 from gazette.cache import tags as cache_tags
-from gazette.news.models import SectionPage, page_links
+from gazette.news.forms import validate_banner_link
+from gazette.news.models import BreakingNews, SectionPage, page_links
 from gazette.news.models import relative_url as _relative_url
+from gazette.news.publishing import BANNER
 
 register = template.Library()
 
@@ -43,3 +46,22 @@ def sections_nav(context: dict[str, Any]) -> str:
         )
 
     return fragments.cached(request, ("sections_nav", current_pk), render, [cache_tags.NAV])
+
+
+@register.inclusion_tag("news/includes/breaking_news.html", takes_context=True)
+def breaking_news(context: dict[str, Any]) -> dict[str, Any]:
+    """The breaking-news banner, on every public page until it expires. Every page carries
+    the tag even without a banner, so that setting one purges them all; the page cache
+    expires pages at the banner's expiry (news.models.banner_expiry_time)."""
+    request = context.get("request")
+    cache_tags.add(request, BANNER)
+    # Not BreakingNews.load(), which would write an empty row on a reader's GET.
+    banner = BreakingNews.objects.order_by("pk").first()
+    if banner is None or not banner.showing():
+        return {"banner": None}
+    link = banner.link
+    try:  # saved before the rule existed, or written around the form: never a script link
+        validate_banner_link(link)
+    except ValidationError:
+        link = ""
+    return {"banner": banner, "link": link}
