@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "gazette.comments",
     "gazette.newsroom",
     "gazette.images",
+    "gazette.distribution",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
@@ -270,3 +271,11 @@ GAZETTE_CACHE_STALE_WHILE_REVALIDATE = env_int("GAZETTE_CACHE_STALE_WHILE_REVALI
 GAZETTE_ARTICLES_PER_PAGE = env_int("GAZETTE_ARTICLES_PER_PAGE", 12)
 GAZETTE_COMMENT_MAX_LENGTH = env_int("GAZETTE_COMMENT_MAX_LENGTH", 5000)
 GAZETTE_COMMENTS_PER_PAGE = env_int("GAZETTE_COMMENTS_PER_PAGE", 50)
+
+# Feeds and sitemaps (gazette.distribution): feeds carry the whole article or only its
+# standfirst; how many articles a feed lists; URLs per sitemap file (at most 50,000).
+GAZETTE_FEED_FULL_TEXT = env_bool("GAZETTE_FEED_FULL_TEXT", True)
+GAZETTE_FEED_ITEMS = env_int("GAZETTE_FEED_ITEMS", 20)
+GAZETTE_SITEMAP_SIZE = env_int("GAZETTE_SITEMAP_SIZE", 10000)
+# The publisher's logo in articles' structured data (a static file's path, or a URL).
+GAZETTE_PUBLISHER_LOGO = env("GAZETTE_PUBLISHER_LOGO", "gazette/favicon.svg")

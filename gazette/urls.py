@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    # Feeds, sitemaps, robots.txt: before Wagtail's pages, so "feed" is not a section slug.
+    path("", include("gazette.distribution.urls")),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:
