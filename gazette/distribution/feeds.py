@@ -23,7 +23,14 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from gazette.cache import tags as cache_tags
-from gazette.distribution.links import SiteInfo, absolutize, media_url, mime_type, site_info
+from gazette.distribution.links import (
+    SiteInfo,
+    absolutize,
+    file_size,
+    media_url,
+    mime_type,
+    site_info,
+)
 from gazette.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -205,7 +212,9 @@ def entries(feed: Feed, site: SiteInfo) -> list[Entry]:
         lead = article.lead_image
         if lead is not None:
             image = Image(
-                site.url(media_url(lead.file.name)), lead.file_size, mime_type(lead.file.name)
+                site.url(media_url(lead.file.name)),
+                lead.file_size or file_size(lead.file.name),
+                mime_type(lead.file.name),
             )
         content = None
         if full_text():

@@ -72,6 +72,15 @@ def media_url(name: str) -> str:
     return default_storage.url(name)
 
 
+def file_size(name: str) -> int | None:
+    """A stored file's size, for images uploaded without it recorded (imports, the demo):
+    an enclosure must state its length."""
+    try:
+        return default_storage.size(name)
+    except (OSError, NotImplementedError):
+        return None
+
+
 def mime_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
