@@ -37,6 +37,8 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 XML_TYPE = "application/xml; charset=utf-8"
+# Google News reads at most 1,000 URLs a news sitemap.
+NEWS_LIMIT = 1000
 
 
 def size() -> int:
@@ -241,11 +243,11 @@ def sections(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def news(request: HttpRequest) -> HttpResponse:
-    """Google News: articles of the last two days, newest first, at most 1,000."""
+    """Google News: articles of the last two days, newest first, at most NEWS_LIMIT."""
     site = site_info(request)
     rows = recent_articles().values_list(
         "url_path", "title", "date", "last_published_at", "lead_image__file"
-    )[:1000]
+    )[:NEWS_LIMIT]
     language = news_language()
     publication = (
         f"<news:publication><news:name>{escape(site.name)}</news:name>"
