@@ -238,8 +238,10 @@ def entries(feed: Feed, site: SiteInfo) -> list[Entry]:
                 categories=[clean(c) for c in ([section] if section else [])]
                 + [clean(t.tag.name) for t in article.tagged_items.all()],
                 image=image,
+                # link:<id>, not page:<id>: every write to the article purges both, but
+                # page:<id> is also purged when a neighbour's publication changes the
+                # article page's previous/next links, which no feed shows.
                 cache_tags=[
-                    cache_tags.page(article.pk),
                     cache_tags.link(article.pk),
                     *([cache_tags.section(article.section_page_id)] if section else []),
                     *(cache_tags.author(c.author_id) for c in article.authors.all()),
