@@ -14,18 +14,18 @@ from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
 from gazette.cache import tags as cache_tags
 from gazette.distribution.links import SiteInfo, media_url, site_info
 from gazette.news.models import (
     ArticleAuthor,
     ArticlePage,
+    ArticleTag,
     AuthorIndexPage,
     AuthorPage,
     HomePage,
@@ -111,14 +111,21 @@ def _articles(site: SiteInfo, number: int) -> list[str]:
     ]
 
 
+def _tagged():
+    """Tag links of published articles, driven from the tag rows (one join each)."""
+    published = ArticlePage.objects.published().order_by().values("pk")
+    return ArticleTag.objects.filter(content_object_id__in=published).order_by()
+
+
+_TAGGED_LASTMOD = Max(Coalesce("content_object__last_published_at", "content_object__date"))
+
+
 def _tag_buckets() -> dict[int, datetime | None]:
     rows = (
-        ArticlePage.objects.published()
-        .order_by()
-        .annotate(number=_bucket(F("tagged_items__tag_id")))
-        .filter(tagged_items__isnull=False)
+        _tagged()
+        .annotate(number=_bucket(F("tag_id")))
         .values("number")
-        .annotate(lastmod=Max(Coalesce("last_published_at", "date")))
+        .annotate(lastmod=_TAGGED_LASTMOD)
         .values_list("number", "lastmod")
     )
     return {int(number): lastmod for number, lastmod in rows}
@@ -127,21 +134,14 @@ def _tag_buckets() -> dict[int, datetime | None]:
 def _tags(site: SiteInfo, number: int) -> list[str]:
     low = (number - 1) * size()
     rows = (
-        ArticlePage.objects.published()
-        .order_by()
-        .filter(tagged_items__tag_id__gte=low, tagged_items__tag_id__lt=low + size())
-        .values("tagged_items__tag_id")
-        .annotate(lastmod=Max(Coalesce("last_published_at", "date")))
-        .values_list("tagged_items__tag_id", "lastmod")
-        .order_by("tagged_items__tag_id")
+        _tagged()
+        .filter(tag_id__gte=low, tag_id__lt=low + size())
+        .values("tag_id", "tag__slug")
+        .annotate(lastmod=_TAGGED_LASTMOD)
+        .values_list("tag__slug", "lastmod")
+        .order_by("tag_id")
     )
-    lastmods = dict(rows)
-    slugs = dict(Tag.objects.filter(pk__in=lastmods).values_list("pk", "slug"))
-    return [
-        _url(site.url(f"/tags/{slugs[pk]}/"), lastmod)
-        for pk, lastmod in lastmods.items()
-        if pk in slugs
-    ]
+    return [_url(site.url(f"/tags/{slug}/"), lastmod) for slug, lastmod in rows]
 
 
 def _authors_query():
@@ -221,21 +221,23 @@ def sections(request: HttpRequest) -> HttpResponse:
     home = HomePage.objects.first()
     if home is None:
         raise Http404("No site yet")
-    latest = dict(
-        ArticlePage.objects.published()
-        .order_by()
-        .values("section_page")
-        .annotate(lastmod=Max(Coalesce("last_published_at", "date")))
-        .values_list("section_page", "lastmod")
+    published = ArticlePage.objects.published()
+    # Each section's newest article, found down the (section, date) index: one query, no
+    # scan of the whole archive.
+    newest_in = published.filter(section_page=OuterRef("pk")).annotate(
+        changed=Coalesce("last_published_at", "date")
     )
-    newest = max((d for d in latest.values() if d is not None), default=None)
-    urls = [_url(site.url("/"), newest or home.last_published_at)]
-    for pk, url_path, last_published_at in (
+    rows = (
         children_of(SectionPage.objects.live(), home)
         .order_by("path")
-        .values_list("pk", "url_path", "last_published_at")
-    ):
-        dates = [d for d in (last_published_at, latest.get(pk)) if d is not None]
+        .annotate(newest=Subquery(newest_in.values("changed")[:1]))
+        .values_list("url_path", "last_published_at", "newest")
+    )
+    front = published.annotate(changed=Coalesce("last_published_at", "date"))
+    newest = front.values_list("changed", flat=True).first()
+    urls = [_url(site.url("/"), newest or home.last_published_at)]
+    for url_path, last_published_at, newest_article in rows:
+        dates = [d for d in (last_published_at, newest_article) if d is not None]
         urls.append(_url(site.page_url(url_path), max(dates) if dates else None))
     cache_tags.add(request, cache_tags.SITEMAPS, cache_tags.NAV)
     return _urlset(urls)
