@@ -1,5 +1,5 @@
 """Feeds, sitemaps and robots.txt. Included by gazette/urls.py before Wagtail's page
-route: "/feed/" and "/sitemaps/" are reserved, no section may take those slugs."""
+route: "/feed/" is reserved, a section with that slug would be hidden by the site feed."""
 
 from django.urls import path, re_path
 
