@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "gazette.comments",
     "gazette.newsroom",
     "gazette.images",
+    "gazette.distribution",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
@@ -327,3 +328,11 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+
+# Feeds and sitemaps (gazette.distribution): feeds carry the whole article or only its
+# standfirst; how many articles a feed lists; URLs per sitemap file (at most 50,000).
+GAZETTE_FEED_FULL_TEXT = env_bool("GAZETTE_FEED_FULL_TEXT", True)
+GAZETTE_FEED_ITEMS = env_int("GAZETTE_FEED_ITEMS", 20)
+GAZETTE_SITEMAP_SIZE = env_int("GAZETTE_SITEMAP_SIZE", 10000)
+# The publisher's logo in articles' structured data (a static file's path, or a URL).
+GAZETTE_PUBLISHER_LOGO = env("GAZETTE_PUBLISHER_LOGO", "gazette/favicon.svg")

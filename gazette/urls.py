@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("preview/<str:token>/", preview.serve_preview_link, name="gazette_preview"),
     path("corrections/", news_views.corrections, name="corrections"),
+    # Feeds, sitemaps, robots.txt: before Wagtail's pages, so "feed" is not a section slug.
+    path("", include("gazette.distribution.urls")),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

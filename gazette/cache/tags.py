@@ -82,3 +82,12 @@ def add_listed(request: HttpRequest, articles: Iterable) -> None:
         tags.append(link(article.pk))
         tags.extend(author(credit.author_id) for credit in article.authors.all())
     add(request, *tags)
+
+
+# Sitemaps (gazette.distribution): the index, the news, sections, tags and authors sitemaps
+# show every article's last change; an article sitemap file holds a fixed range of ids.
+SITEMAPS = "list:sitemaps"
+
+
+def sitemap_articles(number: int) -> str:
+    return f"list:sitemap:articles:{number}"

@@ -4,6 +4,7 @@ Each ends by naming what changed for the page cache (gazette.cache.tags)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -15,10 +16,17 @@ BANNER = "banner"  # every public page: the breaking-news banner's slot
 CORRECTIONS = "list:corrections"  # /corrections/
 
 
+def sitemap_number(pk: int) -> int:
+    """The article sitemap file that lists this article (gazette.distribution.sitemaps)."""
+    return pk // min(settings.GAZETTE_SITEMAP_SIZE, 50_000) + 1
+
+
 def article_tags(article: ArticlePage) -> set[str]:
     """Every page that shows this article, or lists it, or would list it now: the article
     itself, links to it, and the lists of its home, section, authors and tags."""
     names = {tags.page(article.pk), tags.link(article.pk), tags.HOME}
+    # Feeds follow the same lists (site, section, author, tag); sitemaps have their own.
+    names.update({tags.SITEMAPS, tags.sitemap_articles(sitemap_number(article.pk))})
     if article.section_page_id:  # kept by article_placed(), no look-up of the parent needed
         names.add(tags.section_list(article.section_page_id))
     names.update(tags.author_list(a) for a in article.authors.values_list("author_id", flat=True))
