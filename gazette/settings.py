@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "gazette.comments",
     "gazette.newsroom",
     "gazette.images",
+    "gazette.api",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
@@ -117,6 +118,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # django-ninja (the API's OpenAPI document): listed for its bundled Swagger UI files,
+    # so the docs page loads no script from a CDN.
+    "ninja",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -127,6 +131,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "gazette.cache.middleware.PageCacheMiddleware",
+    "gazette.api.middleware.ApiDiscoveryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,3 +275,8 @@ GAZETTE_CACHE_STALE_WHILE_REVALIDATE = env_int("GAZETTE_CACHE_STALE_WHILE_REVALI
 GAZETTE_ARTICLES_PER_PAGE = env_int("GAZETTE_ARTICLES_PER_PAGE", 12)
 GAZETTE_COMMENT_MAX_LENGTH = env_int("GAZETTE_COMMENT_MAX_LENGTH", 5000)
 GAZETTE_COMMENTS_PER_PAGE = env_int("GAZETTE_COMMENTS_PER_PAGE", 50)
+
+# The API (gazette.api): how many items a page may hold, and the largest JSON body accepted
+# (image uploads are limited by WAGTAILIMAGES_MAX_UPLOAD_SIZE instead).
+GAZETTE_API_MAX_PER_PAGE = env_int("GAZETTE_API_MAX_PER_PAGE", 100)
+GAZETTE_API_MAX_BODY = env_int("GAZETTE_API_MAX_BODY", 1_000_000)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    path("", include("gazette.api.urls")),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -14,8 +14,9 @@ from gazette.news.models import ArticlePage, AuthorPage, SectionPage
 
 def article_tags(article: ArticlePage) -> set[str]:
     """Every page that shows this article, or lists it, or would list it now: the article
-    itself, links to it, and the lists of its home, section, authors and tags."""
-    names = {tags.page(article.pk), tags.link(article.pk), tags.HOME}
+    itself, links to it, and the lists of its home, section, authors and tags, and the
+    API's lists (gazette.api), which filter by any of these at once."""
+    names = {tags.page(article.pk), tags.link(article.pk), tags.HOME, tags.API}
     if article.section_page_id:  # kept by article_placed(), no look-up of the parent needed
         names.add(tags.section_list(article.section_page_id))
     names.update(tags.author_list(a) for a in article.authors.values_list("author_id", flat=True))
