@@ -24,9 +24,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from taggit.models import Tag
-from wagtail.images import get_image_model
+from wagtail.images import get_image_model, get_permission_policy
 from wagtail.images.fields import WagtailImageField
-from wagtail.permissions import policy_registry
 from wagtail.rich_text import RichText
 
 from gazette.api import schemas, serialise
@@ -543,7 +542,7 @@ def image_upload(
     """multipart/form-data. Checked as the admin checks uploads: the role's image
     permission, the file type, its size (WAGTAILIMAGES_MAX_UPLOAD_SIZE) and pixels."""
     user = request.auth
-    if not policy_registry.get_by_type(get_image_model()).user_has_permission(user, "add"):
+    if not get_permission_policy().user_has_permission(user, "add"):
         raise ApiError(403, "Your role does not allow uploading images.")
     field = WagtailImageField()
     try:
