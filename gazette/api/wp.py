@@ -11,6 +11,7 @@ WordPress's shape ({"code", "message", "data": {"status"}}).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Callable
@@ -115,7 +116,7 @@ def _local(value: Any) -> str | None:
 
 
 def _gmt(value: Any) -> str | None:
-    return value.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else None
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else None
 
 
 def _route(request: HttpRequest, path: str) -> str:
