@@ -107,7 +107,10 @@ def wp_view(methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable:
 
 
 def _tag(request: HttpRequest, *tags: str) -> None:
-    if not request.headers.get("Authorization"):
+    """Collections only, at their WordPress URL without a trailing slash: the page cache
+    keeps /wp-json/wp/v2/posts as a file, so /posts/7 and /posts/ (which would need a
+    folder of that name) are not cached, and single items are not tagged at all."""
+    if not request.headers.get("Authorization") and not request.path.endswith("/"):
         cache_tags.add(request, *tags)
 
 
@@ -489,9 +492,8 @@ def posts(request: HttpRequest) -> JsonResponse:
 
     def rows(items: list[ArticlePage]) -> list[dict[str, Any]]:
         serialise.with_listing_data(items)
-        if not request.headers.get("Authorization"):
-            cache_tags.add_listed(request, items)
-            cache_tags.add(request, *(cache_tags.section(a.section_page_id or 0) for a in items))
+        _tag(request, *(cache_tags.section(a.section_page_id or 0) for a in items))
+        _tag(request, *(cache_tags.author(c.author_id) for a in items for c in a.authors.all()))
         return _filter_fields(request, [post_data(request, a, embed) for a in items])
 
     _tag(request, cache_tags.API)
@@ -504,12 +506,6 @@ def post(request: HttpRequest, pk: str) -> JsonResponse:
     if article is None:
         raise WPError(404, "rest_post_invalid_id", "Invalid post ID.")
     serialise.with_listing_data([article])
-    _tag(
-        request,
-        cache_tags.page(article.pk),
-        cache_tags.section(article.section_page_id or 0),
-        *(cache_tags.author(c.author_id) for c in article.authors.all()),
-    )
     return JsonResponse(post_data(request, article, "_embed" in request.GET))
 
 
@@ -589,7 +585,6 @@ def category(request: HttpRequest, pk: str) -> JsonResponse:
     if section is None:
         raise WPError(404, "rest_term_invalid", "Term does not exist.")
     count = ArticlePage.objects.published().filter(section_page=section).count()
-    _tag(request, cache_tags.NAV, cache_tags.API, cache_tags.section(section.pk))
     return JsonResponse(category_data(request, section, count))
 
 
@@ -626,7 +621,6 @@ def tag(request: HttpRequest, pk: str) -> JsonResponse:
     )
     if found is None:
         raise WPError(404, "rest_term_invalid", "Term does not exist.")
-    _tag(request, cache_tags.API)
     return JsonResponse(tag_data(request, found, found.n))
 
 
@@ -655,7 +649,6 @@ def user(request: HttpRequest, pk: str) -> JsonResponse:
     author = AuthorPage.objects.live().public().filter(pk=int(pk)).first()
     if author is None:
         raise WPError(404, "rest_user_invalid_id", "Invalid user ID.")
-    _tag(request, "list:authors", cache_tags.page(author.pk))
     return JsonResponse(user_data(request, author))
 
 
@@ -769,7 +762,6 @@ def comment(request: HttpRequest, pk: str) -> JsonResponse:
     item = _approved().filter(pk=int(pk)).first()
     if item is None:
         raise WPError(404, "rest_comment_invalid_id", "Invalid comment ID.")
-    _tag(request, cache_tags.page(item.article_id))
     return JsonResponse(
         comment_data(request, item, serialise.page_url(request, item.article.url_path))
     )
