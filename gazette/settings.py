@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "gazette.newsroom",
     "gazette.images",
     "gazette.distribution",
+    "gazette.api",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
@@ -118,6 +119,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # django-ninja (the API's OpenAPI document): listed for its bundled Swagger UI files,
+    # so the docs page loads no script from a CDN.
+    "ninja",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -128,6 +132,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "gazette.cache.middleware.PageCacheMiddleware",
+    "gazette.api.middleware.ApiDiscoveryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -336,3 +341,8 @@ GAZETTE_FEED_ITEMS = env_int("GAZETTE_FEED_ITEMS", 20)
 GAZETTE_SITEMAP_SIZE = env_int("GAZETTE_SITEMAP_SIZE", 10000)
 # The publisher's logo in articles' structured data (a static file's path, or a URL).
 GAZETTE_PUBLISHER_LOGO = env("GAZETTE_PUBLISHER_LOGO", "gazette/favicon.svg")
+
+# The API (gazette.api): how many items a page may hold, and the largest JSON body accepted
+# (image uploads are limited by WAGTAILIMAGES_MAX_UPLOAD_SIZE instead).
+GAZETTE_API_MAX_PER_PAGE = env_int("GAZETTE_API_MAX_PER_PAGE", 100)
+GAZETTE_API_MAX_BODY = env_int("GAZETTE_API_MAX_BODY", 1_000_000)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("corrections/", news_views.corrections, name="corrections"),
     # Feeds, sitemaps, robots.txt: before Wagtail's pages, so "feed" is not a section slug.
     path("", include("gazette.distribution.urls")),
+    path("", include("gazette.api.urls")),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -11,6 +11,8 @@ changed. The vocabulary:
 - ``list:home``, ``list:section:<id>``, ``list:author:<id>``, ``list:tag:<slug>``,
   ``list:authors``         which articles a list holds, and so its pagination
 - ``nav``                 the sections in the masthead, on every page
+- ``list:api``            the API's lists of articles and tags (gazette.api): any article
+                          published, changed or withdrawn
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.http import HttpRequest
 
 NAV = "nav"
 HOME = "list:home"
+API = "list:api"
 
 
 def add(request: HttpRequest | None, *tags: str) -> None:

@@ -23,8 +23,9 @@ def sitemap_number(pk: int) -> int:
 
 def article_tags(article: ArticlePage) -> set[str]:
     """Every page that shows this article, or lists it, or would list it now: the article
-    itself, links to it, and the lists of its home, section, authors and tags."""
-    names = {tags.page(article.pk), tags.link(article.pk), tags.HOME}
+    itself, links to it, and the lists of its home, section, authors and tags, and the
+    API's lists (gazette.api), which filter by any of these at once."""
+    names = {tags.page(article.pk), tags.link(article.pk), tags.HOME, tags.API}
     # Feeds follow the same lists (site, section, author, tag); sitemaps have their own.
     names.update({tags.SITEMAPS, tags.sitemap_articles(sitemap_number(article.pk))})
     if article.section_page_id:  # kept by article_placed(), no look-up of the parent needed
