@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "gazette.comments",
     "gazette.newsroom",
     "gazette.images",
+    "gazette.wordpress",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
