@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLPullParser
+from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -243,28 +244,33 @@ def read(source: Path | IO[bytes]) -> Iterator[Event]:
     """Yield the channel (once its version is known), then authors, terms and items in
     file order. Raises WXRError on a malformed file, a forbidden construct or an unknown
     version; the caller decides what was already done with the earlier events."""
-    builder = TreeBuilder()
+    builder = _LineBuilder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=True)
     pull = XMLPullParser(events=("start", "end"), _parser=parser)
-    expat = parser.parser
+    expat = builder.expat = parser.parser
     channel = Channel()
     channel_elem: Element | None = None
     depth = 0
-    started: dict[int, int] = {}  # id(element) → its line, for items and comments
+    started = builder.lines
     announced = False
 
     def where() -> tuple[int, int]:
         return expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
 
-    def feed(data: bytes | None) -> None:
+    def feed(data: bytes | None) -> list[tuple[str, Element]]:
         try:
             if data is None:
                 pull.close()
             else:
                 pull.feed(data)
-        except ParseError as exc:
-            line, column = exc.position
+            # XMLPullParser keeps a parse error among the events: it is raised here.
+            return list(pull.read_events())
+        except (ParseError, SyntaxError, ExpatError) as exc:
+            # defusedxml's parser is the pure-Python one, whose ParseError is its own class.
+            line, column = getattr(exc, "position", None) or where()
             raise WXRError(f"not well-formed XML ({_reason(exc)})", line, column + 1) from None
+        except LookupError as exc:
+            raise WXRError(f"not well-formed XML ({exc})", 1, 1) from None
         except DefusedXmlException as exc:
             line, column = where()
             raise WXRError(
@@ -278,16 +284,13 @@ def read(source: Path | IO[bytes]) -> Iterator[Event]:
     try:
         while True:
             data = stream.read(CHUNK)
-            feed(data if data else None)
-            for event, elem in pull.read_events():
+            for event, elem in feed(data if data else None):
                 if event == "start":
                     depth += 1
                     if depth == 1 and elem.tag != "rss":
                         raise WXRError(f"not a WordPress export: the root is <{elem.tag}>", 1)
                     if depth == 2 and elem.tag == "channel":
                         channel_elem = elem
-                    if depth == 3 or (depth == 4 and _local(elem.tag) == "wp:comment"):
-                        started[id(elem)] = where()[0]
                     continue
                 depth -= 1
                 if depth != 2 or channel_elem is None:
@@ -324,7 +327,6 @@ def read(source: Path | IO[bytes]) -> Iterator[Event]:
                             for c in elem
                             if _local(c.tag) == "wp:comment"
                         }
-                        started.clear()
                         yield _item(elem, line, comment_lines)
                     else:
                         term = _term(elem, line)
@@ -343,6 +345,28 @@ def read(source: Path | IO[bytes]) -> Iterator[Event]:
         yield channel
 
 
-def _reason(exc: ParseError) -> str:
+class _LineBuilder(TreeBuilder):
+    """Notes the line each item and comment starts on, while expat is still there."""
+
+    expat: Any = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.lines: dict[int, int] = {}
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        elem = super().start(tag, attrs)
+        self.depth += 1
+        if self.depth == 3 or (self.depth == 4 and tag.endswith("}comment")):
+            self.lines[id(elem)] = self.expat.CurrentLineNumber
+        return elem
+
+    def end(self, tag: str) -> Element:
+        self.depth -= 1
+        return super().end(tag)
+
+
+def _reason(exc: Exception) -> str:
     text = str(exc)
     return text.split(":", 1)[0] if ": line" in text else text
