@@ -67,7 +67,7 @@ def autop(text: str) -> str:
             out.append(chunk)
         else:
             out.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(out)
+    return "".join(out)
 
 
 def _shortcodes(text: str) -> str:
@@ -99,9 +99,23 @@ def _shortcodes(text: str) -> str:
     return _LONE_URL.sub(lambda m: f'<figure class="wp-block-embed">{m.group(1)}</figure>', text)
 
 
+# Text, paragraphs and inline markup only, perhaps in block-editor paragraph blocks: most
+# news posts. They need no tree walk: one rich-text block, cleaned (100 times faster).
+_SIMPLE = re.compile(
+    r"(?:[^<\[]|<!-- /?wp:paragraph(?: \{[^>]*\})? -->|</?(?:p|br|a|strong|b|em|i|span)\b[^>]*>)*",
+    re.I,
+)
+_WP_PARAGRAPH = re.compile(r"<!-- /?wp:paragraph(?: \{[^>]*\})? -->")
+
+
 def convert(content: str, image_for: ImageFor | None = None) -> Converted:
     """Convert one post's content to StreamField data as stored (a list of block dicts)."""
     result = Converted()
+    if _SIMPLE.fullmatch(content or "") and not _LONE_URL.search(content or ""):
+        clean = sanitise_rich_text(autop(_WP_PARAGRAPH.sub("", content or "").strip())).strip()
+        if clean:
+            result.blocks.append({"type": "paragraph", "value": clean, "id": _uid()})
+        return result
     text = _shortcodes(content or "")
     soup = BeautifulSoup(autop(text), "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):

@@ -38,8 +38,8 @@ from urllib.parse import unquote, urlsplit
 import nh3
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import F
+from django.db import connections, router, transaction
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -58,7 +58,13 @@ from gazette.news.models import (
     HomePage,
     SectionPage,
 )
-from gazette.newsroom.generate import Progress, _children, _last_position, insert_rows
+from gazette.newsroom.generate import (
+    _AS_IS,
+    Progress,
+    _children,
+    _last_position,
+    insert_rows,
+)
 from gazette.wordpress import convert as converter
 from gazette.wordpress import media as media_module
 from gazette.wordpress import wxr
@@ -455,13 +461,15 @@ class Importer:
                 if item.post_type == "page":
                     self.page(item, pages.get(str(item.id)))
                     continue
-                prepared = self.prepare(item)
                 row = posts.get(str(item.id))
-                if row is None:
-                    new_posts.append(prepared)
-                elif row.digest == prepared["digest"]:
+                if row is not None and row.digest == self.digest(item):
+                    # Unchanged since the last run: not even converted again.
                     self.report.unchanged["posts"] += 1
                     article_of[item.id] = row.object_id
+                    continue
+                prepared = self.prepare(item)
+                if row is None:
+                    new_posts.append(prepared)
                 else:
                     self.update(row, prepared)
                     article_of[item.id] = row.object_id
@@ -514,21 +522,16 @@ class Importer:
             "tags": self.tag_ids(tags),
             "comments_open": item.comment_status == "open",
             "thumbnail": item.thumbnail_id,
-            "digest": _digest(
-                item.title,
-                item.content,
-                item.excerpt,
-                status,
-                item.password,
-                item.date,
-                item.slug,
-                terms,
-                item.creator,
-                item.sticky,
-                item.thumbnail_id,
-                item.comment_status,
-            ),  # fmt: skip
+            "digest": self.digest(item),
         }
+
+    @staticmethod
+    def digest(item: wxr.Item) -> str:
+        return _digest(
+            item.title, item.content, item.excerpt, item.status, item.password, item.date,
+            item.slug, item.terms, item.creator, item.sticky, item.thumbnail_id,
+            item.comment_status,
+        )  # fmt: skip
 
     def insert_posts(self, prepared: list[dict[str, Any]]) -> dict[int, int]:
         """Bulk-insert new articles; returns WordPress ID → article pk."""
@@ -763,7 +766,7 @@ class Importer:
                 ready, later = later, []
                 for _, c in ready:
                     c.parent = 0
-            objs = []
+            objs: list[dict[str, Any]] = []
             for article_id, c in ready:
                 parent = pk_of.get(c.parent) if c.parent else None
                 if c.parent and (parent is None or parent[1] != article_id):
@@ -772,29 +775,32 @@ class Importer:
                 status = COMMENT_STATUS.get(c.approved, Comment.Status.PENDING)
                 website = c.url if c.url.startswith(("http://", "https://")) else ""
                 objs.append(
-                    Comment(
-                        article_id=article_id,
-                        parent_id=parent[0] if parent else None,
-                        name=(html.unescape(c.author).strip() or "Anonymous")[:100],
-                        email=c.email[:254] if len(c.email) <= 254 else "",
-                        website=website[:500] if len(website) <= 500 else "",
-                        body=_plain(c.content),
-                        status=status,
-                        created_at=c.date or self.now,
-                        ip_network=truncate_ip(c.ip),
-                        moderated_at=None if status == Comment.Status.PENDING else c.date,
-                    )
+                    {
+                        "article_id": article_id,
+                        "parent_id": parent[0] if parent else None,
+                        "name": (html.unescape(c.author).strip() or "Anonymous")[:100],
+                        "email": c.email if len(c.email) <= 254 else "",
+                        "website": website if len(website) <= 500 else "",
+                        "body": _plain(c.content),
+                        "status": status.value,
+                        "created_at": c.date or self.now,
+                        "ip_network": truncate_ip(c.ip),
+                        "moderated_at": None if status == Comment.Status.PENDING else c.date,
+                        "moderated_by_id": None,
+                    }
                 )
-            Comment.objects.bulk_create(objs, batch_size=500)
-            Imported.objects.bulk_create(
+            pks = insert_returning(Comment, objs)
+            now = self.now
+            insert_rows(
+                Imported,
                 [
-                    Imported(site=self.site, kind=K.COMMENT, wp_id=str(c.id), object_id=o.pk)
-                    for (_, c), o in zip(ready, objs, strict=True)
+                    {"site": self.site, "kind": K.COMMENT.value, "wp_id": str(c.id),
+                     "object_id": pk, "digest": "", "thumbnail": "", "created_at": now}
+                    for (_, c), pk in zip(ready, pks, strict=True)
                 ],
-                batch_size=500,
-            )
-            for (article_id, c), o in zip(ready, objs, strict=True):
-                pk_of[c.id] = (o.pk, article_id)
+            )  # fmt: skip
+            for (article_id, c), pk in zip(ready, pks, strict=True):
+                pk_of[c.id] = (pk, article_id)
             self.report.created["comments"] += len(objs)
             remaining = later
 
@@ -816,6 +822,38 @@ class Importer:
                         lead_image_id=image_pk
                     )
                 Imported.objects.filter(pk=row.pk).update(thumbnail="")
+
+
+def insert_returning(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
+    """Multi-row INSERTs that return the new primary keys in order (SQLite 3.35+ and
+    PostgreSQL), without bulk_create's per-object work: replies need their parents' ids."""
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    fields = [opts.get_field(name.removesuffix("_id")) for name in rows[0]]
+    qn = connection.ops.quote_name
+    prep = [(f.attname, None if f.get_internal_type() in _AS_IS else f) for f in fields]
+    pks: list[int] = []
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(chunk))
+        # Names come from the model's metadata, quoted; every value is a parameter.
+        sql = "INSERT INTO {} ({}) VALUES {} RETURNING {}".format(  # noqa: S608
+            qn(opts.db_table),
+            ", ".join(qn(f.column) for f in fields),
+            values,
+            qn(opts.pk.column),
+        )
+        params = [
+            row[name] if f is None else f.get_db_prep_save(row[name], connection)
+            for row in chunk
+            for name, f in prep
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            pks.extend(r[0] for r in cursor.fetchall())
+    return pks
 
 
 def import_wxr(
