@@ -61,3 +61,9 @@ bench-smoke: install
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
 	fi
 	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)
+
+## make bench-wxr: generate a WordPress export of 100,000 posts and 1,000,000 comments and
+## time its import into a fresh site, then the re-run (BENCH_ARGS="--posts 1000 --comments 10000")
+.PHONY: bench-wxr
+bench-wxr: install
+	$(BIN)/python bench/wxr.py $(BENCH_ARGS)

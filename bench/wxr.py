@@ -38,7 +38,7 @@ def sentence(rng: random.Random) -> str:
 
 
 def generate(path: Path, posts: int, comments: int, seed: int = 1) -> None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - sample content
     per_post = comments / posts if posts else 0
     comment_id = 0
     with path.open("w", encoding="utf-8") as out:
@@ -46,7 +46,8 @@ def generate(path: Path, posts: int, comments: int, seed: int = 1) -> None:
         w(HEAD)
         for a in range(50):
             w(f"<wp:author><wp:author_login>writer{a}</wp:author_login>"
-              f"<wp:author_display_name>Writer {a % 40}</wp:author_display_name></wp:author>\n")  # fmt: skip
+              f"<wp:author_display_name>Writer {a % 40}</wp:author_display_name>"
+              "</wp:author>\n")  # fmt: skip
         for c in range(8):
             w(f"<wp:category><wp:category_nicename>section-{c}</wp:category_nicename>"
               f"<wp:category_parent></wp:category_parent><wp:cat_name>Section {c}</wp:cat_name>"
@@ -64,15 +65,18 @@ def generate(path: Path, posts: int, comments: int, seed: int = 1) -> None:
             if post % 2:
                 body = "\n\n".join(sentence(rng) for _ in range(5))
             else:
-                body = "".join(f"<!-- wp:paragraph -->\n<p>{sentence(rng)}</p>\n<!-- /wp:paragraph -->\n"
-                               for _ in range(5))  # fmt: skip
+                body = "".join(
+                    f"<!-- wp:paragraph -->\n<p>{sentence(rng)}</p>\n<!-- /wp:paragraph -->\n"
+                    for _ in range(5)
+                )
             c = post % 8
             w(f"<item><title>{escape(sentence(rng)[:70])}</title>"
               f"<link>https://bench.example/{year}/{month:02}/{day:02}/{slug}/</link>"
               f"<dc:creator>writer{post % 50}</dc:creator>"
               f"<content:encoded><![CDATA[{body}]]></content:encoded>"
               f"<wp:post_id>{post}</wp:post_id>"
-              f"<wp:post_date_gmt>{year}-{month:02}-{day:02} 10:{post % 60:02}:00</wp:post_date_gmt>"
+              f"<wp:post_date_gmt>{year}-{month:02}-{day:02} 10:{post % 60:02}:00"
+              "</wp:post_date_gmt>"
               f"<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status>"
               "<wp:post_type>post</wp:post_type>"
               f'<category domain="category" nicename="sub-{c}-{post % 3}">Sub</category>'
@@ -85,7 +89,8 @@ def generate(path: Path, posts: int, comments: int, seed: int = 1) -> None:
                 status = rng.choices(("1", "0", "spam", "trash"), (85, 8, 5, 2))[0]
                 w(f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
                   f"<wp:comment_author>Reader {comment_id % 5000}</wp:comment_author>"
-                  f"<wp:comment_author_email>r{comment_id % 5000}@example.com</wp:comment_author_email>"
+                  f"<wp:comment_author_email>r{comment_id % 5000}@example.com"
+                  "</wp:comment_author_email>"
                   f"<wp:comment_author_IP>203.0.113.{comment_id % 250}</wp:comment_author_IP>"
                   f"<wp:comment_date_gmt>{year}-{month:02}-{day:02} 11:00:00</wp:comment_date_gmt>"
                   f"<wp:comment_content>{escape(sentence(rng))}</wp:comment_content>"

@@ -177,3 +177,15 @@ def test_users_made_on_request_cannot_log_in(site):
     user = User.objects.get(username="chipbennett")
     assert user.email == "chip@example.com" and not user.has_usable_password()
     assert not user.is_staff
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(site):
+    plain: list[str] = []
+    import_wxr(THEME, write=plain.append, tty=False)
+    text = "".join(plain)
+    assert "\r" not in text
+    assert "Checking theme-unit-test.xml" in text
+    assert "Items: 13 in" in text  # every item of the file (13), counted
+    bar: list[str] = []
+    import_wxr(THEME, write=bar.append, tty=True)
+    assert "\rItems: 13 in" in "".join(bar)
