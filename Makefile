@@ -79,3 +79,9 @@ bench-smoke: install
 .PHONY: bench-classifier
 bench-classifier: install
 	$(BIN)/python bench/classifier.py $(BENCH_ARGS)
+
+## make bench-wxr: generate a WordPress export of 100,000 posts and 1,000,000 comments and
+## time its import into a fresh site, then the re-run (BENCH_ARGS="--posts 1000 --comments 10000")
+.PHONY: bench-wxr
+bench-wxr: install
+	$(BIN)/python bench/wxr.py $(BENCH_ARGS)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "gazette.images",
     "gazette.distribution",
     "gazette.api",
+    "gazette.wordpress",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",

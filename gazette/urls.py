@@ -10,6 +10,7 @@ from gazette.comments import views as comment_views
 from gazette.news import serving
 from gazette.news import views as news_views
 from gazette.newsroom import preview
+from gazette.wordpress import views as wordpress_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -40,6 +41,8 @@ if settings.GAZETTE_SERVE_MEDIA:
     ]
 
 urlpatterns += [
+    # The home page, which also answers WordPress's /?p=ID links after an import.
+    path("", wordpress_views.root),
     # Wagtail's page view (gazette.news.serving), without Django's token check: the only page
     # that takes a POST is the article (its comment form), and it checks the request's
     # origin itself (gazette.crossorigin), so that article pages carry no per-visitor token

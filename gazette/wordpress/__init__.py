@@ -1,0 +1,2 @@
+"""Moving from WordPress: import a WXR export (``gazette import wordpress``) and export the
+site as one (``gazette export wordpress``)."""

@@ -1,0 +1,313 @@
+"""``gazette export wordpress FILE.xml``: the whole site as a WXR 1.2 file.
+
+Written as a stream (one article and its comments at a time) in the shape WordPress's own
+exporter writes, which its importer reads: authors, categories (the sections), tags, then
+one <item> per article, page and image. Gazette's IDs become WordPress's post and comment
+IDs, so importing the file into an empty Gazette reproduces the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from xml.sax.saxutils import escape, quoteattr
+
+from django.db.models import Prefetch
+from wagtail.models import Page, Site
+from wagtail.rich_text import expand_db_html
+
+from gazette.comments.models import Comment
+from gazette.images.models import GazetteImage
+from gazette.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+    relative_url,
+)
+from gazette.wordpress.models import StandardPage
+
+WP = "http://wordpress.org/export/1.2/"
+COMMENT_APPROVED = {
+    Comment.Status.APPROVED: "1",
+    Comment.Status.PENDING: "0",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.TRASH: "trash",
+}
+
+
+def cdata(text: str) -> str:
+    """CDATA cannot hold "]]>": split it across two sections, as WordPress does."""
+    return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _date(value: dt.datetime | None) -> tuple[str, str]:
+    """(local, GMT) as WordPress writes them."""
+    if value is None:
+        return "0000-00-00 00:00:00", "0000-00-00 00:00:00"
+    from django.utils import timezone
+
+    local = timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    return local, value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage]) -> str:
+    """The article's blocks as block-editor markup (which classic WordPress reads too)."""
+    parts = []
+    for block in article.body.raw_data:
+        kind, value = block["type"], block["value"]
+        if kind == "paragraph":
+            parts.append(expand_db_html(value))
+        elif kind == "quote":
+            cite = f"<cite>{escape(value.get('attribution') or '')}</cite>"
+            parts.append(
+                '<!-- wp:quote -->\n<blockquote class="wp-block-quote"><p>'
+                f"{escape(value.get('quote') or '')}</p>{cite}</blockquote>\n<!-- /wp:quote -->"
+            )
+        elif kind == "image":
+            image = images.get(value.get("image"))
+            if image is None:
+                continue
+            caption = value.get("caption") or getattr(image, "caption", "") or ""
+            figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+            parts.append(
+                f'<!-- wp:image {{"id":{image.pk}}} -->\n<figure class="wp-block-image">'
+                f"<img src={quoteattr(base + image.file.url)} "
+                f"alt={quoteattr(image.description or '')} "
+                f'class="wp-image-{image.pk}"/>{figcaption}</figure>\n<!-- /wp:image -->'
+            )
+    return "\n\n".join(parts)
+
+
+def _el(name: str, value: str | int, raw: bool = False) -> str:
+    return f"<{name}>{value if raw else escape(str(value))}</{name}>"
+
+
+def export_wxr(path: Path, *, base_url: str = "") -> Counter[str]:
+    with path.open("w", encoding="utf-8") as out:
+        return write_wxr(out, base_url=base_url)
+
+
+def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
+    counts: Counter[str] = Counter()
+    site = Site.objects.filter(is_default_site=True).first()
+    base = (base_url or (site.root_url if site else "http://localhost")).rstrip("/")
+    home = HomePage.objects.first()
+    w = out.write
+    w('<?xml version="1.0" encoding="UTF-8" ?>\n')
+    w(
+        '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        f'xmlns:wp="{WP}">\n<channel>\n'
+    )
+    w(_el("title", site.site_name if site and site.site_name else "Gazette") + "\n")
+    w(_el("link", base) + "\n<description></description>\n<language>en</language>\n")
+    w("<wp:wxr_version>1.2</wp:wxr_version>\n")
+    w(_el("wp:base_site_url", base) + _el("wp:base_blog_url", base) + "\n")
+
+    authors = list(AuthorPage.objects.order_by("pk").values_list("pk", "slug", "title"))
+    login = {pk: slug for pk, slug, _ in authors}
+    for pk, slug, title in authors:
+        w(
+            "<wp:author>"
+            + _el("wp:author_id", pk)
+            + _el("wp:author_login", cdata(slug), raw=True)
+            + _el("wp:author_email", cdata(""), raw=True)
+            + _el("wp:author_display_name", cdata(title), raw=True)
+            + "</wp:author>\n"
+        )
+        counts["authors"] += 1
+    sections = list(SectionPage.objects.order_by("path").values_list("pk", "slug", "title"))
+    for pk, slug, title in sections:
+        w(
+            "<wp:category>"
+            + _el("wp:term_id", pk)
+            + _el("wp:category_nicename", cdata(slug), raw=True)
+            + _el("wp:category_parent", cdata(""), raw=True)
+            + _el("wp:cat_name", cdata(title), raw=True)
+            + "</wp:category>\n"
+        )
+        counts["categories"] += 1
+    from taggit.models import Tag
+
+    for pk, slug, name in Tag.objects.order_by("pk").values_list("pk", "slug", "name"):
+        w(
+            "<wp:tag>"
+            + _el("wp:term_id", pk)
+            + _el("wp:tag_slug", cdata(slug), raw=True)
+            + _el("wp:tag_name", cdata(name), raw=True)
+            + "</wp:tag>\n"
+        )
+        counts["tags"] += 1
+    section_of = {pk: (slug, title) for pk, slug, title in sections}
+
+    images = {image.pk: image for image in GazetteImage.objects.all()}
+    for image in images.values():
+        local, gmt = _date(image.created_at)
+        url = base + image.file.url
+        w(
+            "<item>"
+            + _el("title", image.title)
+            + _el("link", url)
+            + f'<guid isPermaLink="false">{escape(url)}</guid>'
+            + _el("wp:post_id", image.pk)
+            + _el("wp:post_date", cdata(local), raw=True)
+            + _el("wp:post_date_gmt", cdata(gmt), raw=True)
+            + _el("wp:status", cdata("inherit"), raw=True)
+            + _el("wp:post_type", cdata("attachment"), raw=True)
+            + _el("wp:attachment_url", cdata(url), raw=True)
+            + _el("content:encoded", cdata(""), raw=True)
+            + "</item>\n"
+        )
+        counts["attachments"] += 1
+    # Attachments and posts share WordPress's ID space: posts are numbered after images.
+    offset = max(images, default=0)
+
+    for article in _articles():
+        w(_article_item(article, base, images, login, section_of, offset))
+        counts["posts"] += 1
+        counts["comments"] += len(article.export_comments)
+    for page in StandardPage.objects.order_by("path"):
+        parent = Page.objects.filter(path=page.path[: -page.steplen]).first()
+        parent_id = (
+            parent.pk + offset if parent and isinstance(parent.specific, StandardPage) else 0
+        )
+        w(
+            _item(
+                post_id=page.pk + offset,
+                title=page.title,
+                link=base + relative_url(page.url_path),
+                creator="",
+                content=expand_db_html(page.body or ""),
+                excerpt="",
+                date=page.first_published_at,
+                status="publish" if page.live else "draft",
+                post_type="page",
+                slug=page.slug,
+                parent=parent_id,
+                comment_status="closed",
+            )
+            + "</item>\n"
+        )
+        counts["pages"] += 1
+    w("</channel>\n</rss>\n")
+    del home
+    return counts
+
+
+def _articles() -> Iterator[ArticlePage]:
+    queryset = ArticlePage.objects.order_by("pk").prefetch_related(
+        Prefetch("authors", queryset=ArticleAuthor.objects.order_by("sort_order")),
+        "tags",
+        Prefetch("comments", queryset=Comment.objects.order_by("pk"), to_attr="export_comments"),
+    )
+    # A chunk at a time, so memory stays flat on a large site.
+    yield from queryset.iterator(chunk_size=500)
+
+
+def _item(
+    *, post_id: int, title: str, link: str, creator: str, content: str, excerpt: str,
+    date: dt.datetime | None, status: str, post_type: str, slug: str, parent: int = 0,
+    comment_status: str = "open",
+) -> str:  # fmt: skip
+    local, gmt = _date(date)
+    return (
+        "<item>"
+        + _el("title", title)
+        + _el("link", link)
+        + f'<guid isPermaLink="false">{escape(link.split("/", 3)[0])}//?p={post_id}</guid>'
+        + _el("dc:creator", cdata(creator), raw=True)
+        + _el("content:encoded", cdata(content), raw=True)
+        + _el("excerpt:encoded", cdata(excerpt), raw=True)
+        + _el("wp:post_id", post_id)
+        + _el("wp:post_date", cdata(local), raw=True)
+        + _el("wp:post_date_gmt", cdata(gmt), raw=True)
+        + _el("wp:comment_status", cdata(comment_status), raw=True)
+        + _el("wp:ping_status", cdata("closed"), raw=True)
+        + _el("wp:post_name", cdata(slug), raw=True)
+        + _el("wp:status", cdata(status), raw=True)
+        + _el("wp:post_parent", parent)
+        + _el("wp:menu_order", 0)
+        + _el("wp:post_type", cdata(post_type), raw=True)
+        + _el("wp:post_password", cdata(""), raw=True)
+        + _el("wp:is_sticky", 0)
+    )
+
+
+def _article_item(
+    article: ArticlePage,
+    base: str,
+    images: dict[int, GazetteImage],
+    login: dict[int, str],
+    section_of: dict[int, tuple[str, str]],
+    offset: int,
+) -> str:
+    from django.utils import timezone
+
+    credits = list(article.authors.all())
+    creator = login.get(credits[0].author_id, "") if credits else ""
+    if not article.live:
+        status = "draft"
+    elif article.date and article.date > timezone.now():
+        status = "future"
+    else:
+        status = "publish"
+    parts = [
+        _item(
+            post_id=article.pk + offset,
+            title=article.title,
+            link=base + relative_url(article.url_path),
+            creator=creator,
+            content=_body_html(article, base, images),
+            excerpt=html.escape(article.standfirst),
+            date=article.date,
+            status=status,
+            post_type="post",
+            slug=article.slug,
+            comment_status="open" if article.comments_open else "closed",
+        )
+    ]
+    if article.section_page_id in section_of:
+        slug, title = section_of[article.section_page_id]
+        parts.append(
+            f'<category domain="category" nicename={quoteattr(slug)}>{cdata(title)}</category>'
+        )
+    for tag in article.tags.all():
+        parts.append(
+            f'<category domain="post_tag" nicename={quoteattr(tag.slug)}>'
+            f"{cdata(tag.name)}</category>"
+        )
+    if article.lead_image_id in images:
+        parts.append(
+            "<wp:postmeta>"
+            + _el("wp:meta_key", cdata("_thumbnail_id"), raw=True)
+            + _el("wp:meta_value", cdata(str(article.lead_image_id)), raw=True)
+            + "</wp:postmeta>"
+        )
+    for comment in article.export_comments:
+        local, gmt = _date(comment.created_at)
+        parts.append(
+            "<wp:comment>"
+            + _el("wp:comment_id", comment.pk)
+            + _el("wp:comment_author", cdata(comment.name), raw=True)
+            + _el("wp:comment_author_email", cdata(comment.email), raw=True)
+            + _el("wp:comment_author_url", comment.website)
+            + _el("wp:comment_author_IP", cdata(""), raw=True)
+            + _el("wp:comment_date", cdata(local), raw=True)
+            + _el("wp:comment_date_gmt", cdata(gmt), raw=True)
+            + _el("wp:comment_content", cdata(escape(comment.body)), raw=True)
+            + _el("wp:comment_approved", cdata(COMMENT_APPROVED.get(comment.status, "0")), raw=True)
+            + _el("wp:comment_type", cdata("comment"), raw=True)
+            + _el("wp:comment_parent", comment.parent_id or 0)
+            + _el("wp:comment_user_id", 0)
+            + "</wp:comment>"
+        )
+    parts.append("</item>\n")
+    return "".join(parts)

@@ -1,0 +1,93 @@
+"""Classic-editor and block-editor content becomes Gazette's article blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gazette.news.models import ArticlePage
+from gazette.wordpress.convert import convert
+from gazette.wordpress.importer import import_wxr
+
+THEME = Path(__file__).parent / "fixtures" / "wordpress" / "theme-unit-test.xml"
+
+
+def kinds(blocks):
+    return [b["type"] for b in blocks]
+
+
+def test_classic_text_becomes_paragraphs_with_line_breaks():
+    result = convert("First line\nsecond line.\n\nAnother paragraph.")
+    assert kinds(result.blocks) == ["paragraph"]
+    assert result.blocks[0]["value"] == (
+        "<p>First line<br>\nsecond line.</p><p>Another paragraph.</p>"
+    )
+
+
+def test_block_markup_keeps_headings_lists_and_quotes():
+    result = convert(
+        "<!-- wp:heading --><h1>Big</h1><!-- /wp:heading -->"
+        '<!-- wp:heading {"level":4} --><h4>Small</h4><!-- /wp:heading -->'
+        "<!-- wp:list --><ul><li>one</li></ul><!-- /wp:list -->"
+        '<blockquote class="wp-block-quote"><p>Said.</p><cite>Jane Roe</cite></blockquote>'
+    )
+    assert kinds(result.blocks) == ["paragraph", "quote"]
+    assert result.blocks[0]["value"] == "<h2>Big</h2><h3>Small</h3><ul><li>one</li></ul>"
+    assert result.blocks[1]["value"] == {"quote": "Said.", "attribution": "Jane Roe"}
+
+
+def test_images_with_captions_and_galleries_become_image_blocks():
+    seen = []
+
+    def image_for(src, attachment):
+        seen.append((src, attachment))
+        return {"967": 1, "1022": 2}.get(attachment)
+
+    result = convert(
+        '[caption id="attachment_967"]<img class="wp-image-967" src="/a.png" alt="A"> '
+        'Tiny caption.[/caption]\n\n[gallery ids="967,1022"]',
+        image_for,
+    )
+    assert kinds(result.blocks) == ["image", "image", "image"]
+    assert result.blocks[0]["value"] == {"image": 1, "caption": "Tiny caption."}
+    assert [b["value"]["image"] for b in result.blocks[1:]] == [1, 2]
+
+
+def test_an_image_that_cannot_be_had_stays_as_a_link():
+    result = convert('<p><img src="https://old.example/x.png" alt="Chart"></p>', lambda s, a: None)
+    assert result.blocks[0]["value"] == '<p><a href="https://old.example/x.png">Chart</a></p>'
+    assert result.images_missing == 1
+
+
+def test_embeds_become_links_and_scripts_are_dropped():
+    result = convert(
+        "Look:\n\nhttps://www.youtube.com/watch?v=abc\n\n"
+        '<script>alert(1)</script><p onclick="x()">Text</p>'
+    )
+    html = result.blocks[0]["value"]
+    assert '<a href="https://www.youtube.com/watch?v=abc">' in html
+    assert "script" not in html and "onclick" not in html
+    assert result.embeds == 1
+
+
+def test_unknown_shortcodes_are_kept_visibly_and_reported():
+    result = convert('Before [contact-form-7 id="12"] after.')
+    assert '[contact-form-7 id="12"]' in result.blocks[0]["value"]
+    assert result.shortcodes == {"contact-form-7"}
+
+
+@pytest.fixture
+def imported(site):
+    return import_wxr(THEME)
+
+
+def test_an_imported_block_editor_post_reads_well(imported, client):
+    article = ArticlePage.objects.get(title="Block: Image, Gallery, Quote, Embed")
+    assert kinds(article.body.raw_data) == ["paragraph", "quote", "paragraph"]
+    page = client.get(article.url).content.decode()
+    assert "Quotes are a great way to cite somebody." in page
+    assert "Jane Roe, mayor" in page
+    assert 'href="https://www.youtube.com/watch?v=abc"' in page
+    assert "[contact-form-7" in page
+    assert "shortcode [contact-form-7] kept as text" in imported.notes
