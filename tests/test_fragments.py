@@ -185,3 +185,29 @@ def test_pages_declare_the_same_tags_with_kept_fragments(kept, settings, make_ar
     settings.GAZETTE_FRAGMENT_CACHE = True
     assert keys() == plain  # rendering and keeping
     assert keys() == plain  # served from kept fragments
+
+
+def test_the_breaking_news_banner_leaves_kept_pages_when_it_expires(
+    kept, make_article, committed, monkeypatch
+):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from gazette.news.models import BreakingNews
+    from tests.test_front_page import set_banner
+
+    article = make_article()
+    committed(
+        set_banner, text="Polls have closed", expires_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    assert "Polls have closed" in get(article.url)
+    assert "Polls have closed" in get(article.url)  # from the kept fragment
+    # Two hours on: nothing purged the banner, its time simply passed.
+    later = time.time() + 7200
+    monkeypatch.setattr(
+        fragments, "time", SimpleNamespace(time=lambda: later, monotonic=time.monotonic)
+    )
+    BreakingNews.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert "Polls have closed" not in get(article.url)

@@ -97,7 +97,12 @@ def commenter_erase(*, email: str, by: AbstractBaseUser | None) -> int:
             ip_network="",
             badge="",
             pinned=False,
+            body_hash="",
         )
+        # The address's confirmation (kept as a keyed hash) goes too.
+        from gazette.comments.verification import forget
+
+        forget(email)
         ModerationLog.objects.bulk_create(
             ModerationLog(
                 actor=_actor(by),

@@ -95,13 +95,6 @@ def ensure_roles() -> dict[str, Group]:
                 collection=collection,
                 permission=_permission(f"wagtailimages.{codename}"),
             )
-            # Wagtail checks a custom image model's permissions against its base Image
-            # model (wagtail.images.get_permission_policy: auth_model=Image), in the admin
-            # and the API alike: grant the same actions there.
-            base = codename.replace("gazetteimage", "image")
-            GroupCollectionPermission.objects.create(
-                group=group, collection=collection, permission=_permission(f"wagtailimages.{base}")
-            )
         groups[role] = group
     uploads = Collection.objects.filter(name=CONTRIBUTOR_COLLECTION, depth=2).first()
     if uploads is None:

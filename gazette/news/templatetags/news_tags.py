@@ -48,20 +48,27 @@ def sections_nav(context: dict[str, Any]) -> str:
     return fragments.cached(request, ("sections_nav", current_pk), render, [cache_tags.NAV])
 
 
-@register.inclusion_tag("news/includes/breaking_news.html", takes_context=True)
-def breaking_news(context: dict[str, Any]) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def breaking_news(context: dict[str, Any]) -> str:
     """The breaking-news banner, on every public page until it expires. Every page carries
     the tag even without a banner, so that setting one purges them all; the page cache
-    expires pages at the banner's expiry (news.models.banner_expiry_time)."""
+    expires pages at the banner's expiry (news.models.banner_expiry_time), and the kept
+    fragment with them (fragments expire at expiry.next_change() too)."""
     request = context.get("request")
     cache_tags.add(request, BANNER)
-    # Not BreakingNews.load(), which would write an empty row on a reader's GET.
-    banner = BreakingNews.objects.order_by("pk").first()
-    if banner is None or not banner.showing():
-        return {"banner": None}
-    link = banner.link
-    try:  # saved before the rule existed, or written around the form: never a script link
-        validate_banner_link(link)
-    except ValidationError:
-        link = ""
-    return {"banner": banner, "link": link}
+
+    def render() -> str:
+        # Not BreakingNews.load(), which would write an empty row on a reader's GET.
+        banner = BreakingNews.objects.order_by("pk").first()
+        if banner is None or not banner.showing():
+            return ""
+        link = banner.link
+        try:  # saved before the rule existed, or written around the form: never a script link
+            validate_banner_link(link)
+        except ValidationError:
+            link = ""
+        return render_to_string(
+            "news/includes/breaking_news.html", {"banner": banner, "link": link}
+        )
+
+    return fragments.cached(request, ("breaking_news",), render, [BANNER])
