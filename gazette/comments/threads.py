@@ -38,23 +38,32 @@ def max_depth() -> int:
     return max(2, settings.GAZETTE_COMMENTS_MAX_DEPTH)
 
 
-def _descendants_sql(root_ids: list[int]) -> RawSQL:
+def _thread_sql(root_ids: list[int], picks_of: int | None) -> RawSQL:
     """The ids of every approved reply below these comments, at any depth, as one
-    recursive query (SQLite and PostgreSQL alike). A reply whose parent is not approved is
-    not reached: it would answer something readers cannot see."""
+    recursive query (SQLite and PostgreSQL alike), and, with ``picks_of``, the ids of that
+    article's editor's picks (through their partial index). A reply whose parent is not
+    approved is not reached: it would answer something readers cannot see."""
     table = Comment._meta.db_table
-    marks = ", ".join(["%s"] * len(root_ids))
-    # UNION, not UNION ALL: a (corrupt) cycle of parents ends instead of looping. Only the
-    # table name (ours) and placeholders are formatted in; every value is a parameter.
-    sql = (
-        f"WITH RECURSIVE thread(id) AS ("  # noqa: S608
-        f"SELECT id FROM {table} WHERE parent_id IN ({marks}) AND status = %s "
-        f"UNION SELECT c.id FROM {table} c JOIN thread t ON c.parent_id = t.id "
-        f"WHERE c.status = %s"
-        f") SELECT id FROM thread"
-    )
     approved = Comment.Status.APPROVED
-    return RawSQL(sql, (*root_ids, approved, approved))  # noqa: S611
+    # Only the table name (ours) and placeholders are formatted in; every value is a
+    # parameter. UNION, not UNION ALL: a (corrupt) cycle of parents ends instead of looping.
+    parts, params = [], []
+    if root_ids:
+        marks = ", ".join(["%s"] * len(root_ids))
+        parts.append(
+            f"WITH RECURSIVE thread(id) AS ("  # noqa: S608
+            f"SELECT id FROM {table} WHERE parent_id IN ({marks}) AND status = %s "
+            f"UNION SELECT c.id FROM {table} c JOIN thread t ON c.parent_id = t.id "
+            f"WHERE c.status = %s"
+            f") SELECT id FROM thread"
+        )
+        params += [*root_ids, approved, approved]
+    if picks_of is not None:
+        parts.append(
+            f"SELECT id FROM {table} WHERE article_id = %s AND pinned = %s AND status = %s"  # noqa: S608
+        )
+        params += [picks_of, True, approved]
+    return RawSQL(" UNION ".join(parts), params)  # noqa: S611
 
 
 @dataclass
@@ -79,10 +88,11 @@ def discussion_page(article: ArticlePage, number: int, order: str) -> Discussion
     if not page and number > 1:
         raise Http404("No such page of comments")
     root_ids = [c.pk for c in page]
-    wanted = Q(pk__in=_descendants_sql(root_ids)) if root_ids else Q(pk__in=[])
-    if number == 1:
-        wanted |= Q(pinned=True)  # the picks come in the same query
-    others = list(approved.filter(wanted)) if root_ids or number == 1 else []
+    # The replies, and on the first page the picks, come in one query.
+    picks_of = article.pk if number == 1 else None
+    others = []
+    if root_ids or picks_of is not None:
+        others = list(approved.filter(pk__in=_thread_sql(root_ids, picks_of)))
     by_pk: dict[int, Comment] = {c.pk: c for c in page}
     for comment in page:
         comment.depth, comment.thread_replies, comment.reply_to = 1, [], None
