@@ -100,7 +100,8 @@ def ensure_roles() -> dict[str, Group]:
     if uploads is None:
         uploads = collection.add_child(name=CONTRIBUTOR_COLLECTION)
     for codename in _CONTRIBUTOR_UPLOAD_PERMISSIONS:
-        GroupCollectionPermission.objects.create(
+        # get_or_create: the grant may already be there (made by a migration or an admin).
+        GroupCollectionPermission.objects.get_or_create(
             group=groups["contributor"],
             collection=uploads,
             permission=_permission(f"wagtailimages.{codename}"),
