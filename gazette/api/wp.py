@@ -28,7 +28,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 
 from gazette.api import serialise
-from gazette.api.errors import bearer_user
+from gazette.api.errors import ApiError, bearer_user
 from gazette.api.queries import BadQuery, evaluate, parse_when, search, search_words
 from gazette.cache import tags as cache_tags
 from gazette.comments.forms import CommentForm
@@ -73,8 +73,8 @@ def wp_view(methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable:
                     # A token holder sees what readers see; a broken token is still refused.
                     try:
                         bearer_user(request)
-                    except Exception as exc:
-                        raise WPError(401, "rest_not_logged_in", str(exc)) from exc
+                    except ApiError as exc:
+                        raise WPError(401, "rest_not_logged_in", str(exc.detail)) from exc
                 response = view(request, *args, **kwargs)
             except WPError as exc:
                 response = JsonResponse(
