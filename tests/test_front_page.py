@@ -326,3 +326,25 @@ def test_pin_and_unpin_from_the_command_line(client, make_article):
     with pytest.raises(CommandError, match="only a published article can be pinned"):
         call_command("frontpage", "pin", str(draft.pk))
     assert HomePage.objects.get().top_story_id is None
+
+
+def test_curating_purges_the_front_page_and_not_the_articles(
+    make_article, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    wsgi = wsgi_fetch(settings, tmp_path)
+    story, other = make_article("Story one"), make_article("Story two")
+    for url in ("/", story.url, "/news/"):
+        wsgi(url)
+        assert wsgi(url)["x-cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        curate(top=other)
+    home = wsgi("/")
+    assert home["x-cache"] == "MISS" and 'class="top-story"' in home["body"]
+    assert wsgi(story.url)["x-cache"] == "HIT"
+    assert wsgi("/news/")["x-cache"] == "HIT"
+
+    # Withdrawing the top story takes it off the cached front page at once.
+    wsgi("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        other.unpublish()
+    assert "Story two" not in wsgi("/")["body"]
