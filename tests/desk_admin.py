@@ -76,9 +76,8 @@ def article_form(
             "search_description": "",
         }
     )
-    data["action-publish" if publish else "action-save"] = "1"
-    if not publish:
-        data.pop("action-save")  # a plain save: no action field at all
+    if publish:
+        data["action-publish"] = "1"  # the Publish button; without it, "Save draft"
     return data
 
 

@@ -65,7 +65,7 @@ def test_top_story_and_featured_slots_lead_and_the_river_leaves_them_out(client,
 
 def test_pin_and_unpin_the_top_story(client, make_article, alice):
     older = make_article("Older story", date=timezone.now() - dt.timedelta(days=3))
-    make_article("Newest story")
+    make_article("Newest story", date=timezone.now() - dt.timedelta(minutes=1))
     front_page_pin(article=older, by=alice)
     html = client.get("/").content.decode()
     assert section_titles(html, "top-story") == ["Older story"]
@@ -310,3 +310,41 @@ def wsgi_fetch(settings, tmp_path):
         return got
 
     return get
+
+
+def test_pin_and_unpin_from_the_command_line(client, make_article):
+    from django.core.management import CommandError, call_command
+
+    story = make_article("Pinned from the shell", date=timezone.now() - dt.timedelta(days=2))
+    make_article("Newer story", date=timezone.now() - dt.timedelta(minutes=1))
+    call_command("frontpage", "pin", story.url)
+    assert section_titles(client.get("/").content.decode(), "top-story") == [story.title]
+    call_command("frontpage", "unpin")
+    assert section_titles(client.get("/").content.decode(), "top-story") == []
+
+    draft = make_article("Not yet out", live=False)
+    with pytest.raises(CommandError, match="only a published article can be pinned"):
+        call_command("frontpage", "pin", str(draft.pk))
+    assert HomePage.objects.get().top_story_id is None
+
+
+def test_curating_purges_the_front_page_and_not_the_articles(
+    make_article, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    wsgi = wsgi_fetch(settings, tmp_path)
+    story, other = make_article("Story one"), make_article("Story two")
+    for url in ("/", story.url, "/news/"):
+        wsgi(url)
+        assert wsgi(url)["x-cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        curate(top=other)
+    home = wsgi("/")
+    assert home["x-cache"] == "MISS" and 'class="top-story"' in home["body"]
+    assert wsgi(story.url)["x-cache"] == "HIT"
+    assert wsgi("/news/")["x-cache"] == "HIT"
+
+    # Withdrawing the top story takes it off the cached front page at once.
+    wsgi("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        other.unpublish()
+    assert "Story two" not in wsgi("/")["body"]

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -103,6 +104,8 @@ def test_body_images_need_a_credit_and_a_caption_too(client, make_article, alice
 def test_article_lists_and_author_pages_serve_avif_and_webp_at_several_widths(
     client, make_article, author
 ):
+    # Renditions are cached by image id, and ids repeat between tests' transactions.
+    cache.clear()
     big = png_image(3, size=(1600, 900))
     article = make_article("Wide picture story", lead_image=big)
     AuthorPage.objects.filter(pk=author.pk).update(photo=big)
