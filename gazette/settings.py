@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "gazette.comments",
     "gazette.newsroom",
     "gazette.images",
+    "gazette.search",
+    "gazette.webhooks",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
@@ -274,3 +276,10 @@ GAZETTE_CACHE_STALE_WHILE_REVALIDATE = env_int("GAZETTE_CACHE_STALE_WHILE_REVALI
 GAZETTE_ARTICLES_PER_PAGE = env_int("GAZETTE_ARTICLES_PER_PAGE", 12)
 GAZETTE_COMMENT_MAX_LENGTH = env_int("GAZETTE_COMMENT_MAX_LENGTH", 5000)
 GAZETTE_COMMENTS_PER_PAGE = env_int("GAZETTE_COMMENTS_PER_PAGE", 50)
+GAZETTE_SEARCH_RESULTS_PER_PAGE = env_int("GAZETTE_SEARCH_RESULTS_PER_PAGE", 10)
+# Webhooks (gazette.webhooks): addresses that are not on the public internet (private,
+# loopback, link-local, ...) are refused at delivery time unless this is on, e.g. for a
+# receiver on the same machine or network.
+GAZETTE_WEBHOOKS_ALLOW_PRIVATE = env_bool("GAZETTE_WEBHOOKS_ALLOW_PRIVATE", False)
+GAZETTE_WEBHOOKS_TIMEOUT = env_int("GAZETTE_WEBHOOKS_TIMEOUT", 10)
+GAZETTE_WEBHOOKS_MAX_ATTEMPTS = env_int("GAZETTE_WEBHOOKS_MAX_ATTEMPTS", 8)

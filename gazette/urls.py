@@ -7,11 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from gazette.news import serving
 from gazette.news import views as news_views
+from gazette.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    path("search/", search_views.search, name="search"),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:
