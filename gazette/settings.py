@@ -245,7 +245,8 @@ LOGGING = {
 WAGTAIL_SITE_NAME = env("GAZETTE_SITE_NAME", "Gazette")
 WAGTAILADMIN_BASE_URL = env("GAZETTE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "images.GazetteImage"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (SQLite FTS5 or PostgreSQL full-text), headlines weighted.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "gazette.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False

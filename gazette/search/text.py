@@ -19,6 +19,8 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
 SNIPPET_WORDS = 40
 
+# FTS5's operators as readers type them; lower-case "and" or "not" are searched as words.
+OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 _WORD = re.compile(r"\w+")
 # Words and what lies between them, so a snippet can be rebuilt with some words marked.
 _TOKENS = re.compile(r"(\w+)")
@@ -40,12 +42,17 @@ def parse(raw: str) -> Query:
     text = raw.strip()
     query = Query(text=text)
     if len(text) > MAX_QUERY_CHARS:
-        query.text = text[:MAX_QUERY_CHARS]
+        cut = text[:MAX_QUERY_CHARS]
+        if _WORD.match(text[MAX_QUERY_CHARS]) and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]  # not half a word, which would match nothing
+        query.text = cut.rstrip()
         query.notes.append(
             f"Your search was too long and was shortened to its first {MAX_QUERY_CHARS} characters."
         )
     terms: list[str] = []
     for word in _WORD.findall(query.text.replace("_", " ")):
+        if word in OPERATORS:
+            continue  # meant as a search operator, which Gazette does not offer
         word = word.casefold()
         if word not in terms:
             terms.append(word)

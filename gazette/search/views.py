@@ -23,8 +23,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from gazette.news.models import ArticlePage, SectionPage, paginate
+from gazette.news.models import ArticlePage, ListPage, SectionPage
 from gazette.search import text
+from gazette.search.backend import sqlite_ranked_ids
 
 MAX_PAGE = 1000
 
@@ -72,8 +73,8 @@ def search_articles(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ):
-    """Published articles matching every word of ``query``, most relevant first (a lazy
-    Wagtail search result, sliced by the caller)."""
+    """The published articles a search may return, with the reader's filters applied; the
+    caller matches the words (gazette.search.backend, or Wagtail's search)."""
     articles = ArticlePage.objects.published().for_listing()
     if section is not None:
         articles = articles.filter(section_page=section)
@@ -81,7 +82,7 @@ def search_articles(
         articles = articles.filter(date__gte=_day_start(date_from))
     if date_to:
         articles = articles.filter(date__lt=_day_start(date_to + dt.timedelta(days=1)))
-    return articles.search(query.search_string, operator="and", order_by_relevance=True)
+    return articles
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -125,10 +126,22 @@ def _results(request: HttpRequest, form: SearchForm, query: text.Query, context:
         date_from=form.cleaned_data["date_from"],
         date_to=form.cleaned_data["date_to"],
     )
+    per_page = settings.GAZETTE_SEARCH_RESULTS_PER_PAGE
+    number = int(raw_page)
+    offset = (number - 1) * per_page
     # One row more than shown tells whether there is a next page, without counting matches.
-    results = paginate(_PageRequest(raw_page), found, settings.GAZETTE_SEARCH_RESULTS_PER_PAGE)
-    if not results and results.number > 1:
-        context["notes"].append(f"There is no page {results.number} of results for this search.")
+    ids = sqlite_ranked_ids(found, query.terms, offset, per_page + 1)
+    if ids is None:
+        rows = list(
+            found.search(query.search_string, operator="and")[offset : offset + per_page + 1]
+        )
+    else:
+        by_id = {a.pk: a for a in found.filter(pk__in=ids)}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+    results = ListPage(rows, 1, per_page)
+    results.number = number
+    if not results and number > 1:
+        context["notes"].append(f"There is no page {raw_page} of results for this search.")
         return 404
     context["results"] = results
     context["hits"] = [
@@ -143,13 +156,6 @@ def _results(request: HttpRequest, form: SearchForm, query: text.Query, context:
     params["q"] = query.text
     context["page_query"] = urlencode(params)
     return 200
-
-
-class _PageRequest:
-    """What paginate() reads from a request: the page number, already checked."""
-
-    def __init__(self, page: str):
-        self.GET = {"page": page}
 
 
 def _searchable_text(article: ArticlePage) -> str:
