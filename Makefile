@@ -61,3 +61,9 @@ bench-smoke: install
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
 	fi
 	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)
+
+## make bench-search: p50/p99 of /search/ for common and rare words on a generated site
+## (GAZETTE_DATA_DIR must hold one: gazette generate, then gazette update_index; bench/search.py)
+.PHONY: bench-search
+bench-search: install
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
