@@ -358,3 +358,24 @@ def test_editors_cannot_see_webhooks(client, alice, path):
     response = client.get(path)
     assert response.status_code in (302, 403)
     assert not Webhook.objects.exists()
+
+
+def test_future_dated_article_is_announced_once_when_its_date_comes(
+    make_article, receiver, allow_private, django_capture_on_commit_callbacks
+):
+    from gazette.news.models import ArticlePage
+    from gazette.webhooks.tasks import article_due
+
+    server = receiver()
+    hook(server.url)
+    article = publish(
+        make_article,
+        django_capture_on_commit_callbacks,
+        date=timezone.now() + dt.timedelta(hours=1),
+    )
+    assert article_due.call(article.pk) == "not public"  # the worker came too early
+    ArticlePage.objects.filter(pk=article.pk).update(date=timezone.now() - dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert article_due.call(article.pk) == "1 queued"
+        assert article_due.call(article.pk) == "already announced"
+    assert [r["headers"]["X-Gazette-Event"] for r in server.requests] == ["article.published"]

@@ -92,4 +92,9 @@ def article_due(article_id: int) -> str:
     article = ArticlePage.objects.published().filter(pk=article_id).first()
     if article is None:
         return "not public"
+    # Each edit before the date queues one of these: the first to run announces it.
+    if Delivery.objects.filter(
+        article_id=article_id, event=EVENT_PUBLISHED, created_at__gte=article.date
+    ).exists():
+        return "already announced"
     return f"{len(article_event(article=article, event=EVENT_PUBLISHED))} queued"
