@@ -85,3 +85,9 @@ bench-classifier: install
 .PHONY: bench-wxr
 bench-wxr: install
 	$(BIN)/python bench/wxr.py $(BENCH_ARGS)
+
+## make bench-search: p50/p99 of /search/ for common and rare words on a generated site
+## (GAZETTE_DATA_DIR must hold one: gazette generate, then gazette update_index; bench/search.py)
+.PHONY: bench-search
+bench-search: install
+	$(BIN)/python bench/search.py $(BENCH_ARGS)

@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "gazette.distribution",
     "gazette.api",
     "gazette.wordpress",
+    "gazette.search",
+    "gazette.webhooks",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.redirects",
@@ -250,7 +252,8 @@ LOGGING = {
 WAGTAIL_SITE_NAME = env("GAZETTE_SITE_NAME", "Gazette")
 WAGTAILADMIN_BASE_URL = env("GAZETTE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "images.GazetteImage"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (SQLite FTS5 or PostgreSQL full-text), headlines weighted.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "gazette.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Uploads are checked by content (gazette/images/validation.py); SVG is never accepted, as
@@ -347,3 +350,10 @@ GAZETTE_PUBLISHER_LOGO = env("GAZETTE_PUBLISHER_LOGO", "gazette/favicon.svg")
 # (image uploads are limited by WAGTAILIMAGES_MAX_UPLOAD_SIZE instead).
 GAZETTE_API_MAX_PER_PAGE = env_int("GAZETTE_API_MAX_PER_PAGE", 100)
 GAZETTE_API_MAX_BODY = env_int("GAZETTE_API_MAX_BODY", 1_000_000)
+GAZETTE_SEARCH_RESULTS_PER_PAGE = env_int("GAZETTE_SEARCH_RESULTS_PER_PAGE", 10)
+# Webhooks (gazette.webhooks): addresses that are not on the public internet (private,
+# loopback, link-local, ...) are refused at delivery time unless this is on, e.g. for a
+# receiver on the same machine or network.
+GAZETTE_WEBHOOKS_ALLOW_PRIVATE = env_bool("GAZETTE_WEBHOOKS_ALLOW_PRIVATE", False)
+GAZETTE_WEBHOOKS_TIMEOUT = env_int("GAZETTE_WEBHOOKS_TIMEOUT", 10)
+GAZETTE_WEBHOOKS_MAX_ATTEMPTS = env_int("GAZETTE_WEBHOOKS_MAX_ATTEMPTS", 8)

@@ -10,6 +10,7 @@ from gazette.comments import views as comment_views
 from gazette.news import serving
 from gazette.news import views as news_views
 from gazette.newsroom import preview
+from gazette.search import views as search_views
 from gazette.wordpress import views as wordpress_views
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     # Feeds, sitemaps, robots.txt: before Wagtail's pages, so "feed" is not a section slug.
     path("", include("gazette.distribution.urls")),
     path("", include("gazette.api.urls")),
+    path("search/", search_views.search, name="search"),
 ]
 
 if settings.GAZETTE_SERVE_MEDIA:

@@ -550,6 +550,7 @@ class ArticlePage(FastRestrictionsMixin, Page):
         index.SearchField("standfirst"),
         index.SearchField("body"),
         index.FilterField("date"),
+        index.FilterField("section_page"),  # the search page's section filter
     ]
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []

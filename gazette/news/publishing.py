@@ -11,6 +11,7 @@ from wagtail.models import Page
 from gazette import cache
 from gazette.cache import tags
 from gazette.news.models import ArticleNote, ArticlePage, AuthorPage, HomePage, SectionPage
+from gazette.webhooks import events as webhooks
 
 BANNER = "banner"  # every public page: the breaking-news banner's slot
 CORRECTIONS = "list:corrections"  # /corrections/
@@ -54,6 +55,7 @@ def article_published(*, article: ArticlePage) -> None:
     names = article_tags(article)
     names.update(tags.page(a.pk) for a in article.adjacent() if a is not None)
     cache.purge(names)
+    webhooks.article_published_event(article=article)
 
 
 def article_noted(*, article: ArticlePage) -> None:
@@ -94,6 +96,7 @@ def article_moved(*, article: ArticlePage, old_section_id: int | None) -> None:
 def article_unpublished(*, article: ArticlePage) -> None:
     """Lists shift and the neighbours link to each other again: all show tag link:<id>."""
     cache.purge(article_tags(article))
+    webhooks.article_event(article=article, event=webhooks.EVENT_UNPUBLISHED)
 
 
 def page_changed(*, page: Page) -> None:
