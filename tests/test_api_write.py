@@ -333,9 +333,17 @@ def test_author_uploads_an_image_and_uses_it(client, tokens, news, author):
     assert created.json()["lead_image"]["id"] == data["id"]
 
 
-def test_contributor_cannot_upload_images(client, tokens):
+def test_contributor_uploads_go_to_the_review_collection_not_the_shared_library(client, tokens):
+    from wagtail.images import get_image_model
+
+    from gazette.newsroom.roles import CONTRIBUTOR_COLLECTION
+
     response = client.post("/api/v1/images/", {"file": png()}, **bearer(tokens["contributor"]))
-    assert response.status_code == 403
+    assert response.status_code == 201
+    image = get_image_model().objects.get(pk=response.json()["id"])
+    assert image.collection.name == CONTRIBUTOR_COLLECTION
+    response = client.post("/api/v1/images/", {"file": png()}, **bearer(tokens["editor"]))
+    assert get_image_model().objects.get(pk=response.json()["id"]).collection.depth == 1
 
 
 def test_a_file_that_is_not_an_image_is_refused(client, tokens):

@@ -89,7 +89,10 @@ def test_three_readers_reports_hold_the_comment_and_it_leaves_the_page(
     assert "Something nasty" not in client.get(article.url).content.decode()
     hold = ModerationLog.objects.get(comment=comment)
     assert (hold.action, hold.actor, hold.from_status, hold.to_status) == (
-        "hold", None, "approved", "pending"
+        "hold",
+        None,
+        "approved",
+        "pending",
     )
 
 
@@ -277,12 +280,8 @@ def test_the_audit_log_records_who_did_what_and_when(moderator, make_article, al
     article = make_article()
     comment = pending(article, "Logged")
     moderator.post(reverse("comments_moderate"), {"one": f"spam:{comment.pk}"})
-    moderator.post(
-        reverse("comments_moderate"), {"one": f"approve:{comment.pk}", "status": "spam"}
-    )
-    moderator.post(
-        reverse("comments_moderate"), {"one": f"pin:{comment.pk}", "status": "approved"}
-    )
+    moderator.post(reverse("comments_moderate"), {"one": f"approve:{comment.pk}", "status": "spam"})
+    moderator.post(reverse("comments_moderate"), {"one": f"pin:{comment.pk}", "status": "approved"})
     rows = list(ModerationLog.objects.order_by("pk"))
     assert [(r.action, r.actor, r.from_status, r.to_status, r.comment_pk) for r in rows] == [
         ("spam", alice, "pending", "spam", comment.pk),
@@ -303,9 +302,7 @@ def test_the_audit_log_is_only_for_moderators(client, make_article):
     assert "Moderation log" not in response.content.decode()
 
 
-def test_pinning_from_the_queue_and_refusing_to_pin_a_pending_comment(
-    moderator, make_article
-):
+def test_pinning_from_the_queue_and_refusing_to_pin_a_pending_comment(moderator, make_article):
     article = make_article()
     waiting = pending(article, "Waiting")
     url = reverse("comments_moderate")

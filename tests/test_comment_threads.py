@@ -31,9 +31,7 @@ def test_replies_are_nested_under_the_comment_they_answer(client, make_article):
     assert "4 comments" in html
 
 
-def test_replies_deeper_than_the_limit_are_shown_at_the_last_level(
-    client, make_article, settings
-):
+def test_replies_deeper_than_the_limit_are_shown_at_the_last_level(client, make_article, settings):
     settings.GAZETTE_COMMENTS_MAX_DEPTH = 3
     article = make_article()
     chain = [approved(article, "Level 1", minutes=1, name="One")]
@@ -77,8 +75,9 @@ def test_pages_hold_top_level_comments_with_all_their_replies(client, make_artic
     settings.GAZETTE_COMMENTS_PER_PAGE = 2
     article = make_article()
     roots = [approved(article, f"Root {i}", minutes=10 * i) for i in range(3)]
-    replies = [approved(article, f"Reply {i}", parent=r, minutes=10 * i + 5)
-               for i, r in enumerate(roots)]
+    replies = [
+        approved(article, f"Reply {i}", parent=r, minutes=10 * i + 5) for i, r in enumerate(roots)
+    ]
 
     first = client.get(article.url).content.decode()
     assert "Root 0" in first and "Reply 0" in first and "Root 1" in first and "Reply 1" in first
@@ -162,9 +161,7 @@ def test_permalink_of_a_comment_readers_cannot_see_is_not_found(client, make_art
     assert client.get("/comments/abc/").status_code == 404
 
 
-def test_each_comment_has_a_reply_link_to_the_form_while_comments_are_open(
-    client, make_article
-):
+def test_each_comment_has_a_reply_link_to_the_form_while_comments_are_open(client, make_article):
     article = make_article()
     comment = approved(article, "Answer me.")
     html = client.get(article.url).content.decode()
@@ -194,9 +191,7 @@ def pending_by(article, email: str, body: str, name: str = "Someone") -> Comment
     return Comment.objects.create(article=article, name=name, email=email, body=body)
 
 
-def test_the_articles_author_and_staff_get_a_badge_when_approved(
-    client, make_article, jane, alice
-):
+def test_the_articles_author_and_staff_get_a_badge_when_approved(client, make_article, jane, alice):
     article = make_article()
     by_author = comment_approve(
         comment=pending_by(article, "Jane@Gazette.example", "Author here.", "Jane")
@@ -215,9 +210,7 @@ def test_the_articles_author_and_staff_get_a_badge_when_approved(
     assert elsewhere.badge == "staff"
 
 
-def test_the_badge_is_stored_at_approval_not_worked_out_per_view(
-    client, make_article, alice
-):
+def test_the_badge_is_stored_at_approval_not_worked_out_per_view(client, make_article, alice):
     article = make_article()
     comment = comment_approve(comment=pending_by(article, "alice@example.com", "Editor."))
     alice.email = "moved@example.com"
@@ -227,9 +220,7 @@ def test_the_badge_is_stored_at_approval_not_worked_out_per_view(
     assert comment.badge == "staff"
 
 
-def test_a_reader_using_no_staff_address_gets_no_badge_even_with_a_staff_name(
-    make_article, alice
-):
+def test_a_reader_using_no_staff_address_gets_no_badge_even_with_a_staff_name(make_article, alice):
     comment = comment_approve(
         comment=pending_by(make_article(), "someone@example.org", "Hi", name="alice")
     )

@@ -68,9 +68,8 @@ def test_a_kept_article_is_the_same_page_in_fewer_queries(kept, settings, make_a
         second = get(article.url)
     assert same_page(plain) == same_page(first) == same_page(second)
     assert "The older story" in second and "Jane Roe" in second
-    # Left: finding the page, its view restrictions, and its comments (a page of threads
-    # and their replies).
-    assert len(queries) <= 4, [q["sql"] for q in queries]
+    # Left: finding the page and its view restrictions.
+    assert len(queries) <= 2, [q["sql"] for q in queries]
 
 
 def test_a_published_edit_shows_at_once(kept, make_article, committed):

@@ -165,7 +165,7 @@ def test_comments_are_mixed_skewed_and_only_approved_ones_are_shown(generated, c
     response = client.get(article.url)
     assert response.status_code == 200
     approved = Comment.objects.approved().filter(article=article)
-    assert response.context["comment_count"] == approved.count()
+    assert response.context["discussion"].count == approved.count()
     page = response.content.decode()
     # The first page of the discussion, oldest first.
     first_page = approved.values_list("pk", flat=True)[: settings.GAZETTE_COMMENTS_PER_PAGE]

@@ -38,7 +38,11 @@ def run(*args) -> str:
 
 def _aged(article, days: int, ip: str = "192.0.2.0/24") -> Comment:
     return Comment.objects.create(
-        article=article, name="A", email="a@example.org", body="x", ip_network=ip,
+        article=article,
+        name="A",
+        email="a@example.org",
+        body="x",
+        ip_network=ip,
         created_at=timezone.now() - dt.timedelta(days=days),
     )
 
@@ -110,18 +114,30 @@ def test_erase_anonymises_a_commenter_and_keeps_the_replies_of_others(
     client, make_article, alice, monkeypatch
 ):
     article = make_article()
-    mine = approved(article, "Call me on 555-0100", name="Ann Smith", email="ann@example.org",
-                    website="https://ann.example", ip_network="192.0.2.0/24")
+    mine = approved(
+        article,
+        "Call me on 555-0100",
+        name="Ann Smith",
+        email="ann@example.org",
+        website="https://ann.example",
+        ip_network="192.0.2.0/24",
+    )
     comment_pin(comment=mine, pinned=True, by=alice)
-    answer = approved(article, "Thanks Ann", parent=mine, minutes=1, email="bob@example.org",
-                      name="Bob")
+    answer = approved(
+        article, "Thanks Ann", parent=mine, minutes=1, email="bob@example.org", name="Bob"
+    )
     purged: list[set[str]] = []
     monkeypatch.setattr("gazette.cache.purge", lambda tags: purged.append(set(tags)))
 
     assert run("erase", "--email", "ANN@example.org") == "1 comment anonymised.\n"
     mine.refresh_from_db()
     assert (mine.name, mine.email, mine.website, mine.body, mine.ip_network, mine.pinned) == (
-        ERASED_NAME, "", "", ERASED_BODY, "", False
+        ERASED_NAME,
+        "",
+        "",
+        ERASED_BODY,
+        "",
+        False,
     )
     assert purged == [{f"page:{article.pk}"}]
     assert ModerationLog.objects.filter(action="erase", comment_pk=mine.pk).exists()
@@ -179,9 +195,15 @@ PRIVATE = {
     "email": "zq-private-marker@hidden-mailbox.example",
     "ip_network": "198.51.100.0/24",
     "moderated_by": "moderator-zq-marker",
+    "body_hash": "zqbodyhashmarker",
 }
 NEEDLES = (
-    "zq-private-marker", "hidden-mailbox", "198.51.100", "moderator-zq-marker", "@example.org",
+    "zqbodyhashmarker",
+    "zq-private-marker",
+    "hidden-mailbox",
+    "198.51.100",
+    "moderator-zq-marker",
+    "@example.org",
 )
 
 
@@ -194,8 +216,9 @@ def test_every_private_text_field_of_a_comment_is_covered_by_this_test():
         if isinstance(f, (models.CharField, models.TextField, models.ForeignKey))
     }
     public = {name.removesuffix("_id") for name in PUBLIC_FIELDS}
-    # status and article are shown only as the comment's presence on its article's page.
-    assert textual - public - {"status", "article"} == set(PRIVATE)
+    # status and article are shown only as the comment's presence on its article's page;
+    # learned_as is the classifier's own note ("spam" or "ham"), nothing about a person.
+    assert textual - public - {"status", "article", "learned_as"} == set(PRIVATE)
 
 
 @pytest.fixture
@@ -204,23 +227,37 @@ def discussion(make_article, settings):
     settings.GAZETTE_COMMENTS_PER_PAGE = 2
     settings.GAZETTE_COMMENTS_REPORTS_TO_HOLD = 5
     moderator = user_create(
-        username=PRIVATE["moderated_by"], role="editor", password="pw-123456789",
+        username=PRIVATE["moderated_by"],
+        role="editor",
+        password="pw-123456789",
         email="editor-desk@example.org",
     )
     article = make_article("Harbour strike ends", tags=["harbour"])
-    fields = {"email": PRIVATE["email"], "ip_network": PRIVATE["ip_network"]}
+    fields = {
+        "email": PRIVATE["email"],
+        "ip_network": PRIVATE["ip_network"],
+        "body_hash": PRIVATE["body_hash"],
+    }
     comments = []
     parent = None
     for i in range(5):
         comment = Comment.objects.create(
-            article=article, name=f"Reader {i}", body=f"Comment body {i}", parent=parent,
-            created_at=article.date + dt.timedelta(minutes=i), **fields,
+            article=article,
+            name=f"Reader {i}",
+            body=f"Comment body {i}",
+            parent=parent,
+            created_at=article.date + dt.timedelta(minutes=i),
+            **fields,
         )
         comments.append(comment_approve(comment=comment, by=moderator))
         parent = comment if i in (1, 2, 3) else None
     staff = Comment.objects.create(
-        article=article, name="Desk", body="From the desk", email="editor-desk@example.org",
-        ip_network=PRIVATE["ip_network"], created_at=article.date,
+        article=article,
+        name="Desk",
+        body="From the desk",
+        email="editor-desk@example.org",
+        ip_network=PRIVATE["ip_network"],
+        created_at=article.date,
     )
     comments.append(comment_approve(comment=staff, by=moderator))
     comment_pin(comment=comments[0], pinned=True, by=moderator)
@@ -238,10 +275,20 @@ def test_no_public_response_shows_an_email_address_or_ip_network(client, discuss
     article, comments = discussion
     reply = comments[3]
     urls = [
-        "/", "/?page=1", "/news/", "/tags/harbour/", "/authors/", "/authors/jane-roe/",
-        article.url, f"{article.url}?comments=2", f"{article.url}?order=newest",
-        f"{article.url}?reply={reply.pk}", f"/comments/{reply.pk}/report/",
-        "/no-such-page/", f"{article.url}?comments=99", "/comments/999999/",
+        "/",
+        "/?page=1",
+        "/news/",
+        "/tags/harbour/",
+        "/authors/",
+        "/authors/jane-roe/",
+        article.url,
+        f"{article.url}?comments=2",
+        f"{article.url}?order=newest",
+        f"{article.url}?reply={reply.pk}",
+        f"/comments/{reply.pk}/report/",
+        "/no-such-page/",
+        f"{article.url}?comments=99",
+        "/comments/999999/",
     ]
     responses = {url: client.get(url, follow=True) for url in urls}
     responses["permalink"] = client.get(f"/comments/{reply.pk}/")
@@ -275,8 +322,14 @@ def test_no_public_response_shows_an_email_address_or_ip_network(client, discuss
 
 def test_no_cached_page_holds_an_email_address_or_ip_network(fetch, page_cache, discussion):  # noqa: F811
     article, comments = discussion
-    for url in ("/", "/news/", "/tags/harbour/", "/authors/jane-roe/", article.url,
-                f"/comments/{comments[3].pk}/report/"):
+    for url in (
+        "/",
+        "/news/",
+        "/tags/harbour/",
+        "/authors/jane-roe/",
+        article.url,
+        f"/comments/{comments[3].pk}/report/",
+    ):
         assert fetch(url).status == 200
         assert fetch(url).cache == "HIT", url
     files = [p for p in page_cache.root.rglob("*") if p.is_file()]

@@ -171,6 +171,11 @@ def act(action: str, user, client, desk, news, world, author, tmp_path) -> bool:
                 "comments-INITIAL_FORMS": "0",
                 "comments-MIN_NUM_FORMS": "0",
                 "comments-MAX_NUM_FORMS": "1000",
+                # The section's featured articles (none yet).
+                "featured-TOTAL_FORMS": "0",
+                "featured-INITIAL_FORMS": "0",
+                "featured-MIN_NUM_FORMS": "0",
+                "featured-MAX_NUM_FORMS": "1000",
             },
         )
         return SectionPage.objects.filter(slug="sport").exists()

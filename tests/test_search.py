@@ -250,4 +250,4 @@ def test_query_count_does_not_grow_with_results(client, make_article, settings):
         response = client.get("/search/", {"q": "ferry"})
     assert len(titles(response)) == 9
     assert len(nine) == len(one)
-    assert len(nine) <= 6
+    assert len(nine) <= 7  # with the breaking-news banner every page reads (one query)

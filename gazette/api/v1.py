@@ -42,6 +42,7 @@ from gazette.api.queries import (
 from gazette.cache import tags as cache_tags
 from gazette.comments.models import Comment
 from gazette.comments.moderation import ACTIONS
+from gazette.images.validation import check_image_file
 from gazette.news.markdown_import import body_blocks
 from gazette.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
 from gazette.text import sanitise_rich_text
@@ -542,11 +543,17 @@ def image_upload(
     """multipart/form-data. Checked as the admin checks uploads: the role's image
     permission, the file type, its size (WAGTAILIMAGES_MAX_UPLOAD_SIZE) and pixels."""
     user = request.auth
-    if not get_permission_policy().user_has_permission(user, "add"):
+    policy = get_permission_policy()
+    # The shared library (the root collection) when the role may add there; otherwise the
+    # one collection the role may upload to (contributors': an editor reviews it first).
+    collections = list(policy.collections_user_has_permission_for(user, "add"))
+    if not collections:
         raise ApiError(403, "Your role does not allow uploading images.")
+    collection = min(collections, key=lambda c: c.depth)
     field = WagtailImageField()
     try:
         cleaned = field.clean(file)
+        check_image_file(cleaned)  # by content, as the admin's upload form does
     except DjangoValidationError as exc:
         status = 413 if getattr(exc, "code", "") == "file_too_large" else 422
         raise ApiError(status, [{"field": "file", "message": " ".join(exc.messages)}]) from exc
@@ -558,6 +565,7 @@ def image_upload(
         caption=caption[:500],
         credit=credit[:255],
         uploaded_by_user=user,
+        collection=collection,
     )
     img._set_image_file_metadata()
     img.full_clean()

@@ -143,15 +143,22 @@ def get(key: Hashable) -> Fragment | None:
     return fragment
 
 
-def put(key: Hashable, html: str, tags: Iterable[str], created: float) -> None:
+def put(
+    key: Hashable,
+    html: str,
+    tags: Iterable[str],
+    created: float,
+    expires: float | None = None,
+) -> None:
     tags = frozenset(tags)
     if _purged_since(tags, created):
         return  # rendered from content that changed meanwhile
+    times = [t for t in (expiry.next_change(), expires) if t is not None]
     _fragments[key] = Fragment(
         html=html,
         tags=tags,
         created=created,
-        expires=expiry.next_change(),
+        expires=min(times) if times else None,
         checked=time.monotonic(),
         generation=_generation,
     )
@@ -180,7 +187,8 @@ def cached(
     with tags.collecting(request, collected):
         html = render()
     if collected:  # a part that names no content cannot be checked, so is not kept
-        put(key, html, collected, created)
+        # The page's own moment of change (expiry.expire_at: comments closing, say) too.
+        put(key, html, collected, created, getattr(request, "cache_expires", None))
     return html
 
 

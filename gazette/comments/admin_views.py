@@ -126,8 +126,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     if tab not in dict(TABS):
         tab = Comment.Status.PENDING
     _forget_ip_networks_daily()
-    rows = _tab_queryset(tab).select_related("article").only(
-        *(f.name for f in Comment._meta.concrete_fields), "article__title", "article__url_path"
+    rows = (
+        _tab_queryset(tab)
+        .select_related("article")
+        .only(
+            *(f.name for f in Comment._meta.concrete_fields), "article__title", "article__url_path"
+        )
     )
     page = ListPage(rows, _page_number(request), PER_PAGE)
     comments = page.object_list
@@ -285,5 +289,3 @@ def commenter(request: HttpRequest) -> HttpResponse:
                 return response
             context["rows"] = data
     return TemplateResponse(request, "comments/admin/commenter.html", context)
-
-

@@ -173,6 +173,8 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} comment {self.comment_pk}"
+
+
 class ClassifierToken(models.Model):
     """The spam classifier's counts (classifier.py): in how many spam and how many
     legitimate ("ham") comments a word or feature appeared. The row with the empty token

@@ -10,6 +10,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 
@@ -93,24 +94,47 @@ def comments_context(
     order = request.GET.get("order", "oldest")
     if order not in ORDERS:
         order = ORDERS[0]
-    discussion = discussion_page(article, int(raw), order)
-    page = discussion.page
-    if page.number == 1 and not page.has_next():
-        count = discussion.shown  # a short discussion: all of it is on this page
-    else:
-        # A long one (a story with thousands of comments) costs one query more.
-        count = Comment.objects.approved().filter(article=article).count()
     return {
-        "comments": page.object_list,
-        "comment_page_obj": page,
+        # Read when the template shows it: a kept fragment of the list (comments.html)
+        # skips its queries.
+        "discussion": LazyDiscussion(article, int(raw), order),
         "comment_order": order,
-        "comment_picks": discussion.picks,
-        "comment_count": count,
-        "comment_page": page.number,
+        "comment_page": int(raw),
         "comment_form": form if form is not None else CommentForm(),
         "blank_form_html": blank_form_html(request, article) if form is None else "",
         "own_pending_comment": _own_pending_comment(request, article),
     }
+
+
+class LazyDiscussion:
+    """One page of an article's discussion, read from the database on first use."""
+
+    def __init__(self, article: ArticlePage, number: int, order: str):
+        self.article, self.number, self.order = article, number, order
+
+    @cached_property
+    def _discussion(self):
+        return discussion_page(self.article, self.number, self.order)
+
+    @property
+    def page(self):
+        return self._discussion.page
+
+    @property
+    def comments(self) -> list[Comment]:
+        return self._discussion.page.object_list
+
+    @property
+    def picks(self) -> list[Comment]:
+        return self._discussion.picks
+
+    @cached_property
+    def count(self) -> int:
+        page = self.page
+        if page.number == 1 and not page.has_next():
+            return self._discussion.shown  # a short discussion: all of it is on this page
+        # A long one (a story with thousands of comments) costs one query more.
+        return Comment.objects.approved().filter(article=self.article).count()
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -73,7 +73,7 @@ def news_article(
         ],
         "publisher": publisher(site),
         "articleSection": article.section_link.title,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "isAccessibleForFree": True,
     }
     if image_url:

@@ -551,6 +551,7 @@ class ArticlePage(FastRestrictionsMixin, Page):
         index.SearchField("body"),
         index.FilterField("date"),
         index.FilterField("section_page"),  # the search page's section filter
+        index.FilterField("embargo_until"),  # published() filters on it, searches too
     ]
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
@@ -600,6 +601,11 @@ class ArticlePage(FastRestrictionsMixin, Page):
             return []
         # Newest first.
         return sorted(self.notes.all(), key=lambda n: (n.created_at, n.pk or 0), reverse=True)
+
+    @cached_property
+    def tag_list(self) -> list[Any]:
+        """The article's tags, read once for the page (its list and its structured data)."""
+        return list(self.tags.all())
 
     @cached_property
     def byline(self) -> list[ArticleAuthor]:
@@ -696,9 +702,7 @@ class BreakingNews(BaseGenericSetting):
     A site-wide setting rather than a field of the home page, since it shows on every page;
     each cached page carries the tag ``banner`` and expires at ``expires_at`` (expiry.py)."""
 
-    text = models.CharField(
-        max_length=200, blank=True, help_text="Leave empty to show no banner."
-    )
+    text = models.CharField(max_length=200, blank=True, help_text="Leave empty to show no banner.")
     link = models.CharField(
         max_length=500,
         blank=True,

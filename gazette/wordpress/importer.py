@@ -831,6 +831,12 @@ def insert_returning(model: type[Model], rows: list[dict[str, Any]]) -> list[int
         return []
     connection = connections[router.db_for_write(model)]
     opts = model._meta
+    # Columns the rows don't name get the model's defaults, as save() would give them (a
+    # field added to the model later must not break the import).
+    named = {opts.get_field(name.removesuffix("_id")).attname for name in rows[0]}
+    missing = [f for f in opts.concrete_fields if not f.primary_key and f.attname not in named]
+    if missing:
+        rows = [{**row, **{f.attname: f.get_default() for f in missing}} for row in rows]
     fields = [opts.get_field(name.removesuffix("_id")) for name in rows[0]]
     qn = connection.ops.quote_name
     prep = [(f.attname, None if f.get_internal_type() in _AS_IS else f) for f in fields]
