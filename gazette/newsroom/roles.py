@@ -79,6 +79,8 @@ def ensure_roles() -> dict[str, Group]:
     """Create or update the Editors, Authors and Contributors groups. Admins are superusers."""
     root = Page.get_first_root_node()
     collection = Collection.get_first_root_node()
+    if collection is None:  # an emptied database: see site_ensure()
+        collection = Collection.add_root(name="Root")
     groups = {}
     for role, name in GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=name)

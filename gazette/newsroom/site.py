@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from gazette.news.models import AuthorIndexPage, HomePage
 from gazette.newsroom.roles import ensure_roles
@@ -18,6 +20,15 @@ def site_ensure(*, site_name: str = "Gazette", base_url: str = "http://127.0.0.1
     Idempotent: a second run finds what the first made and changes nothing an editor set.
     """
     root = Page.get_first_root_node()
+    if root is None:
+        # Wagtail's first migrations make the tree's root; a database emptied since (a flush,
+        # as Django's transactional tests do) has none, and pages need one.
+        locale = Locale.get_default() if Locale.objects.exists() else None
+        if locale is None:
+            locale = Locale.objects.create(
+                language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+            )
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(title=site_name, slug="home", intro="")
