@@ -854,7 +854,9 @@ class Bench:
         """The front page's top story: the first link to /<section>/<slug>/."""
         home = get(base + "/")
         for path in re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', home.body.decode()):
-            if not path.startswith(("/tags/", "/authors/", "/admin/", "/static/", "/media/")):
+            if not path.startswith(
+                ("/tags/", "/authors/", "/admin/", "/static/", "/media/", "/feed/", "/api/")
+            ):
                 log(f"article: {path}")
                 return path
         raise RuntimeError("no article link on the front page")
