@@ -17,7 +17,6 @@ tag, as for cached pages.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -30,9 +29,11 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from gazette.cache import expiry, tags
-from gazette.cache.store import _SAFE_TAG, RECHECK
+from gazette.cache.store import _SAFE_TAG, RECHECK, purged_since, record_purge
 
 STARTED = "_gazette_started"
+NEXT_CHANGE = "_gazette_next_change"
+_UNKNOWN = object()
 
 
 @dataclass
@@ -66,15 +67,7 @@ def mark_purged(tags: Iterable[str], when: float | None = None) -> None:
     when = time.time() if when is None else when
     root = purge_marks_root() / ".purged"
     for tag in tags:
-        mark = root / tag
-        if not _SAFE_TAG.match(tag):
-            _fragments.clear()
-            continue
-        try:
-            mark.parent.mkdir(parents=True, exist_ok=True)
-            mark.touch()
-            os.utime(mark, (when, when))
-        except (OSError, ValueError):
+        if not _SAFE_TAG.match(tag) or not record_purge(root / tag, when):
             # Without the mark, fragments under this tag could outlive the change: drop them
             # all rather than risk showing it.
             _fragments.clear()
@@ -82,14 +75,7 @@ def mark_purged(tags: Iterable[str], when: float | None = None) -> None:
 
 def mark_purged_all() -> None:
     clear()
-    mark = purge_marks_root() / ".purged-all"
-    try:
-        mark.parent.mkdir(parents=True, exist_ok=True)
-        mark.touch()
-        now = time.time()
-        os.utime(mark, (now, now))
-    except OSError:
-        pass
+    record_purge(purge_marks_root() / ".purged-all", time.time())
 
 
 def forget_local() -> None:
@@ -105,14 +91,7 @@ def clear() -> None:
 
 
 def _purged_since(tags: Iterable[str], created: float) -> bool:
-    root = purge_marks_root()
-    for mark in (root / ".purged-all", *(root / ".purged" / t for t in tags)):
-        try:
-            if os.stat(mark).st_mtime >= created:
-                return True
-        except OSError:
-            continue
-    return False
+    return purged_since(purge_marks_root(), tags, created)
 
 
 def started(request: HttpRequest) -> float:
@@ -149,11 +128,13 @@ def put(
     tags: Iterable[str],
     created: float,
     expires: float | None = None,
+    next_change: float | None | object = _UNKNOWN,
 ) -> None:
     tags = frozenset(tags)
     if _purged_since(tags, created):
         return  # rendered from content that changed meanwhile
-    times = [t for t in (expiry.next_change(), expires) if t is not None]
+    due = expiry.next_change() if next_change is _UNKNOWN else next_change
+    times = [t for t in (due, expires) if t is not None]
     _fragments[key] = Fragment(
         html=html,
         tags=tags,
@@ -188,7 +169,12 @@ def cached(
         html = render()
     if collected:  # a part that names no content cannot be checked, so is not kept
         # The page's own moment of change (expiry.expire_at: comments closing, say) too.
-        put(key, html, collected, created, getattr(request, "cache_expires", None))
+        # expiry.next_change() asks the database: once per request, however many parts.
+        due = getattr(request, NEXT_CHANGE, _UNKNOWN)
+        if due is _UNKNOWN:
+            due = expiry.next_change()
+            setattr(request, NEXT_CHANGE, due)
+        put(key, html, collected, created, getattr(request, "cache_expires", None), due)
     return html
 
 

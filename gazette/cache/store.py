@@ -277,21 +277,14 @@ class PageStore:
     # Purging ---------------------------------------------------------------------------
 
     def purged_since(self, tags: Iterable[str], started: float) -> bool:
-        marks = [self.root / ".purged-all", *(self.root / ".purged" / t for t in tags)]
-        for mark in marks:
-            try:
-                if os.stat(mark).st_mtime >= started:
-                    return True
-            except OSError:
-                continue
-        return False
+        return purged_since(self.root, tags, started)
 
     def purge(self, tags: Iterable[str]) -> list[str]:
         """Remove every page stored under any of ``tags``; returns their URLs."""
         urls: list[str] = []
         now = time.time()
         for tag in {t for t in tags if _SAFE_TAG.match(t)}:
-            self._mark(self.root / ".purged" / tag, now)
+            record_purge(self.root / ".purged" / tag, now)
             index = self.root / ".tags" / tag
             try:
                 names = list(os.scandir(index))
@@ -313,20 +306,12 @@ class PageStore:
         return urls
 
     def purge_all(self) -> None:
-        self._mark(self.root / ".purged-all", time.time())
+        record_purge(self.root / ".purged-all", time.time())
         for child in self.root.iterdir() if self.root.exists() else []:
             if child.name in (".purged", ".purged-all"):
                 continue
             _rmtree(child)
         self._memo.clear()
-
-    def _mark(self, mark: Path, when: float) -> None:
-        try:
-            mark.parent.mkdir(parents=True, exist_ok=True)
-            mark.touch()
-            os.utime(mark, (when, when))
-        except OSError as exc:
-            log.warning("page cache: could not record purge %s: %s", mark.name, exc)
 
     def _url_of(self, base: Path) -> str | None:
         try:
@@ -360,6 +345,30 @@ class PageStore:
                 except OSError:
                     pass
         return {"pages": pages, "bytes": size}
+
+
+def record_purge(mark: Path, when: float) -> bool:
+    """Record a purge (of one tag, or of everything) as the modification time of its mark
+    file: the page store and the fragments (fragments.py) both read these records."""
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+        os.utime(mark, (when, when))
+        return True
+    except OSError as exc:
+        log.warning("page cache: could not record purge %s: %s", mark.name, exc)
+        return False
+
+
+def purged_since(root: Path, tags: Iterable[str], started: float) -> bool:
+    """Whether any of ``tags`` (or everything) was purged at or after ``started``."""
+    for mark in (root / ".purged-all", *(root / ".purged" / t for t in tags)):
+        try:
+            if os.stat(mark).st_mtime >= started:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _rmtree(path: Path) -> None:
