@@ -10,7 +10,7 @@ import pytest
 from gazette.news.markdown_import import _author
 from gazette.news.models import ArticleAuthor, ArticlePage, AuthorPage
 from tests.desk_admin import article_form, edit_url, form_errors
-from tests.test_media import png_image
+from tests.images import png_image
 
 pytestmark = pytest.mark.django_db
 

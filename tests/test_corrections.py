@@ -208,7 +208,7 @@ def test_a_correction_purges_the_article_and_the_corrections_page(make_article):
 
 
 def test_article_queries_stay_bounded_with_corrections_and_pictures(client, make_article):
-    from tests.test_media import png_image
+    from tests.images import png_image
 
     def queries(url: str) -> int:
         client.get(url)  # the first view makes the renditions

@@ -9,19 +9,16 @@ enclosure with its length and type."""
 from __future__ import annotations
 
 import email.utils
-import io
 import json
 import re
 from datetime import timedelta
 
 import pytest
 from defusedxml import ElementTree
-from django.core.files.images import ImageFile
 from django.utils import timezone
-from PIL import Image
 
-from gazette.images.models import GazetteImage
 from gazette.news.markdown_import import _author
+from tests.images import png_image
 
 pytestmark = pytest.mark.django_db
 
@@ -44,21 +41,13 @@ def parse(response):
     return ElementTree.fromstring(response.content, forbid_dtd=True)
 
 
-def png(name: str = "harbour") -> GazetteImage:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 20), (10, 90, 120)).save(buffer, format="PNG")
-    image = GazetteImage(title=name, file=ImageFile(buffer, name=f"{name}.png"))
-    image.save()
-    return image
-
-
 @pytest.fixture
 def story(make_article, news):
     return make_article(
         "Harbour reopens after the storm",
         section=news,
         tags=["harbour"],
-        lead_image=png(),
+        lead_image=png_image(title="harbour"),
         body='The <a href="/news/">harbour</a> master said so. <img src="/media/x.png" alt="">',
     )
 

@@ -126,7 +126,7 @@ def test_a_section_shows_its_own_featured_articles_first(client, make_article, n
 
 
 def test_home_page_queries_stay_bounded_with_featured_slots(client, make_article):
-    from tests.test_media import png_image
+    from tests.images import png_image
 
     def queries() -> int:
         client.get("/")

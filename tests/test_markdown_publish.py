@@ -323,6 +323,9 @@ def test_image_path_is_relative_to_the_markdown_file(site, tmp_path, monkeypatch
         section: News
         authors: Jane Roe
         image: pictures/photo.png
+        image_caption: The photo.
+        image_credit: Jane Roe
+        image_alt: A test picture
         ---
         Text.
         """,
@@ -553,12 +556,12 @@ BAD_FILES = {
     "missing authors": (
         "---\ntitle: Good\nsection: Brand New Section\n---\nText.\n",
         4,
-        "authors: missing",
+        "authors: missing; name at least one author, or give a credit",
     ),
     "empty authors": (
         "---\ntitle: Good\nsection: Brand New Section\nauthors: []\n---\nText.\n",
-        5,
-        "authors: missing",
+        4,
+        "authors: name at least one author, or give a credit",
     ),
     "bad status": (
         "---\n" + GOOD_FRONT + "status: pending\n---\nText.\n",

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -18,33 +17,9 @@ from wagtail.test.utils.form_data import rich_text
 from gazette.images.models import GazetteImage
 from gazette.news.models import ArticlePage, AuthorPage
 from tests.desk_admin import article_form, edit_url, form_errors
+from tests.images import png_bytes, png_image
 
 pytestmark = pytest.mark.django_db
-
-
-def png_bytes(size=(64, 36), colour=(20, 90, 120)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def png_image(
-    n: int = 0,
-    *,
-    alt: str = "A harbour crane",
-    caption: str = "Cranes at the terminal.",
-    credit: str = "Gazette / Lena Fischer",
-    size=(64, 36),
-) -> GazetteImage:
-    image = GazetteImage(
-        title=f"Picture {n}",
-        file=ImageFile(io.BytesIO(png_bytes(size, (n * 15 % 255, 90, 120))), name=f"p{n}.png"),
-        description=alt,
-        caption=caption,
-        credit=credit,
-    )
-    image.save()
-    return image
 
 
 # Required before publishing, not before saving a draft

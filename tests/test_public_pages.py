@@ -4,20 +4,17 @@ lists, in what order, page by page; what it never shows; how it is built."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
-from PIL import Image
 
-from gazette.images.models import GazetteImage
 from gazette.news.markdown_import import _author
+from tests.images import png_image
 
 pytestmark = pytest.mark.django_db
 
@@ -229,14 +226,6 @@ def test_future_dated_article_page_is_not_found_until_its_date(client, make_arti
 
 
 # Built the same way whatever the number of articles
-
-
-def png_image(n: int) -> GazetteImage:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 18), (n * 15 % 255, 90, 120)).save(buffer, format="PNG")
-    image = GazetteImage(title=f"Picture {n}", file=ImageFile(buffer, name=f"picture-{n}.png"))
-    image.save()
-    return image
 
 
 def fill(make_article, count: int, section, authors) -> None:

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gazette.distribution import sitemaps
-from tests.test_feeds import png
+from tests.images import png_image
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_index_lists_valid_sitemaps_that_hold_every_published_page(
 
 
 def test_article_sitemap_gives_lastmod_and_the_lead_image(client, make_article, news):
-    article = make_article("Pictured story", section=news, lead_image=png())
+    article = make_article("Pictured story", section=news, lead_image=png_image(title="harbour"))
     root = parse(client.get("/sitemaps/articles-1.xml"))
     check_urlset(root)
     (url,) = root.findall(f"{SM}url")
@@ -205,10 +205,10 @@ def test_article_sitemap_is_one_query_however_many_articles(client, make_article
             assert client.get("/sitemaps/articles-1.xml").status_code == 200
         return len(captured)
 
-    make_article(section=news, lead_image=png("one"))
+    make_article(section=news, lead_image=png_image(title="one"))
     assert queries() == 1
     for n in range(6):
-        make_article(section=news, tags=["x"], lead_image=png(f"p{n}"))
+        make_article(section=news, tags=["x"], lead_image=png_image(n, title=f"p{n}"))
     assert queries() == 1
     with CaptureQueriesContext(connection) as captured:
         client.get("/sitemap.xml")

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from gazette.distribution import structured_data
-from tests.test_feeds import png
+from tests.images import png_image
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_article_has_news_article_json_ld(client, make_article, news):
         section=news,
         tags=["harbour", "storm"],
         standfirst="Boats are back.",
-        lead_image=png(),
+        lead_image=png_image(title="harbour"),
     )
     data = head(client, article.url).of_type("NewsArticle")
     url = "http://testserver" + article.url
@@ -174,7 +174,7 @@ def test_article_open_graph_and_twitter_card(client, make_article, news):
     assert page.one("twitter:card") == "summary"  # no picture: no large image card
     assert "og:image" not in page.meta
 
-    pictured = make_article("With a picture", section=news, lead_image=png("pic"))
+    pictured = make_article("With a picture", section=news, lead_image=png_image(title="pic"))
     page = head(client, pictured.url)
     assert page.one("twitter:card") == "summary_large_image"
     assert page.one("og:image").startswith("http://testserver/media/")

@@ -34,6 +34,7 @@ def newsroom(site, news, world, make_article):
     buffer.seek(0)
     image = GazetteImage(title="Harbour", file=ImageFile(buffer, name="harbour.png"))
     image.description = "The harbour at dawn"
+    image.caption, image.credit = "The harbour.", "Gazette"
     image.save()
     first = make_article(title="Council <approves> & budget", section=news, tags=["Budget"])
     first.lead_image = image

@@ -45,6 +45,7 @@ from gazette.comments.moderation import ACTIONS
 from gazette.images.validation import check_image_file
 from gazette.news.markdown_import import body_blocks
 from gazette.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
+from gazette.news.readiness import NotReadyToPublish
 from gazette.text import sanitise_rich_text
 
 MODERATE = "comments.change_comment"  # the admin's comment queue asks the same permission
@@ -100,6 +101,12 @@ WRITE_ERRORS: dict[int, Any] = {
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error_response(exc.status, exc.detail, exc.error)
+
+
+@api.exception_handler(NotReadyToPublish)
+def _not_ready(request: HttpRequest, exc: NotReadyToPublish) -> HttpResponse:
+    # Raised inside the write's transaction: nothing of the request was saved.
+    return error_response(422, [{"field": "publish", "message": p} for p in exc.problems])
 
 
 @api.exception_handler(BadQuery)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from gazette.images.validation import article_image_problems
+from gazette.news.readiness import BYLINE_MISSING
 
 
 def validate_banner_link(value: str) -> None:
@@ -47,11 +48,7 @@ class ArticlePageForm(WagtailAdminPageForm):
                 if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
             ]
             if not people and not cleaned.get("credit"):
-                self.add_error(
-                    None,
-                    "Give the article a byline before publishing: at least one author, or a "
-                    "source credit such as “Reuters”.",
-                )
+                self.add_error(None, BYLINE_MISSING)
         for problem in article_image_problems(cleaned.get("lead_image"), cleaned.get("body")):
             self.add_error(None, problem)
         return cleaned

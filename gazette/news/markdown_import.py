@@ -40,6 +40,7 @@ KNOWN_KEYS = {
     "title",
     "section",
     "authors",
+    "credit",
     "date",
     "tags",
     "summary",
@@ -53,7 +54,7 @@ KNOWN_KEYS = {
     "image_alt",
     "updated",
 }
-REQUIRED_KEYS = ("title", "section", "authors")
+REQUIRED_KEYS = ("title", "section")  # and a byline: authors, a credit, or both
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 ImageResolver = Callable[[str], Path]
@@ -86,6 +87,7 @@ class ArticleSource:
     image_caption: str = ""
     image_credit: str = ""
     image_alt: str = ""
+    credit: str = ""  # a wire service or partner in the byline, e.g. "Reuters"
 
 
 def _key_lines(front: str, first_line: int) -> dict[str, int]:
@@ -135,6 +137,8 @@ def _as_datetime(value: Any) -> dt.datetime:
 
 
 def _as_str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
     if isinstance(value, str):
         items = [v.strip() for v in value.split(",")]
     elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
@@ -226,12 +230,17 @@ def parse_file(path: Path, resolve_image: ImageResolver | None = None) -> Articl
     if not slug:
         raise fail("slug" if "slug" in meta else "title", "cannot make a web address from it")
     source.slug = slug
+    source.credit = text_value("credit", 100)
     try:
-        source.authors = _as_str_list(meta["authors"])
+        source.authors = _as_str_list(meta.get("authors"))
     except ValueError as exc:
         raise fail("authors", str(exc)) from exc
-    if not source.authors:
-        raise fail("authors", "name at least one author")
+    if not source.authors and not source.credit:
+        if "authors" in meta:
+            raise fail("authors", "name at least one author, or give a credit")
+        raise FrontMatterError(
+            path, end + 1, "authors: missing; name at least one author, or give a credit"
+        )
     if any(len(a) > 255 for a in source.authors):
         raise fail("authors", "an author's name is longer than 255 characters")
     if "tags" in meta and meta["tags"] is not None:
@@ -415,6 +424,7 @@ def publish_source(source: ArticleSource) -> tuple[ArticlePage, bool]:
     article.updated = source.updated
     article.comments_open = source.comments_open
     article.tags.set(source.tags)
+    article.credit = source.credit
     article.authors.clear()
     for credit in authors:
         article.authors.add(ArticleAuthor(author=credit))

@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewR
 from wagtail.search import index
 
 from gazette.cache import tags as cache_tags
+from gazette.news import readiness
 from gazette.news.forms import ArticlePageForm, validate_banner_link
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote", "hr"]
@@ -563,6 +564,13 @@ class ArticlePage(FastRestrictionsMixin, Page):
             models.Index(fields=["date", "page_ptr"], name="article_date_id"),
             models.Index(fields=["section_page", "date"], name="article_section_date"),
         ]
+
+    def publish(self, revision: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every way of publishing (the editor, a workflow approval, the scheduler, the CLI,
+        the API, bulk actions) arrives here: refuse an article that is not ready
+        (gazette.news.readiness), whichever way it came."""
+        readiness.refuse_unready(revision)
+        return super().publish(revision, *args, **kwargs)
 
     @property
     def comments_closed_reason(self) -> str:

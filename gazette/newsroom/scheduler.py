@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from wagtail.log_actions import log
 from wagtail.models import Page, Revision
+
+from gazette.news.readiness import NotReadyToPublish
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ class Due:
 
     published: list[int] = field(default_factory=list)
     unpublished: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
 
 
 def publish_due() -> Due:
@@ -58,20 +62,39 @@ def publish_due() -> Due:
         .order_by("approved_go_live_at")
         .values_list("pk", flat=True)
     ):
-        with transaction.atomic():
-            revision = (
-                Revision.objects.select_for_update()
-                .filter(pk=revision_id, approved_go_live_at__lte=now)
-                .first()
-            )
-            if revision is None:
-                continue
-            # The go-live time is in the past now, so Wagtail publishes instead of scheduling.
-            revision.publish(log_action="wagtail.publish.scheduled")
-            done.published.append(int(revision.object_id))
+        try:
+            with transaction.atomic():
+                revision = (
+                    Revision.objects.select_for_update()
+                    .filter(pk=revision_id, approved_go_live_at__lte=now)
+                    .first()
+                )
+                if revision is None:
+                    continue
+                # The go-live time is in the past now: Wagtail publishes instead of scheduling.
+                revision.publish(log_action="wagtail.publish.scheduled")
+                done.published.append(int(revision.object_id))
+        except NotReadyToPublish as refused:
+            _unschedule(revision_id, refused)
+            done.refused.append(refused.page_id)
     if done.published or done.unpublished:
         logger.info("Schedule: published %s, unpublished %s", done.published, done.unpublished)
     return done
+
+
+def _unschedule(revision_id: int, refused: NotReadyToPublish) -> None:
+    """A scheduled article that is no longer ready (say an image lost its credit since it
+    was scheduled) is taken off the schedule, so it is not tried again every few seconds,
+    and the refusal goes into the article's history, where editors look."""
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().filter(pk=revision_id).first()
+        if revision is None:
+            return
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        page = Page.objects.get(pk=revision.object_id).specific
+        log(page, "gazette.publish.refused", revision=revision, data={"problems": refused.problems})
+    logger.warning("Schedule: not published, taken off the schedule: %s", refused)
 
 
 def run_tasks(worker_id: str) -> None:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 
 from gazette.newsroom import admin_views
 
@@ -70,3 +71,17 @@ def warn_of_concurrent_saves(request: HttpRequest, page: Any) -> None:
             "is now the latest; theirs is kept in the page's history, where you can compare "
             "the two and restore either.",
         )
+
+
+@hooks.register("register_log_actions")
+def register_refusal(actions: Any) -> None:
+    """The scheduler's refusal of an article that was no longer ready (newsroom/scheduler.py),
+    in the article's history with what to fix."""
+
+    @actions.register_action("gazette.publish.refused")
+    class Refused(LogFormatter):
+        label = "Scheduled publication refused"
+
+        def format_message(self, log_entry: Any) -> str:
+            problems = " ".join(log_entry.data.get("problems", []))
+            return f"Not published at the scheduled time, and taken off the schedule: {problems}"

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gazette.news.markdown_import import FrontMatterError, parse_file, publish_source
+from gazette.news.readiness import NotReadyToPublish
 from gazette.newsroom.roles import acting_user, may_import
 
 
@@ -44,7 +45,14 @@ class Command(BaseCommand):
                     failed += 1
                     self.stderr.write(f"{path}: {refusal} (nothing written)")
                     continue
-            article, created = publish_source(source)
+            try:
+                article, created = publish_source(source)
+            except NotReadyToPublish as refused:
+                failed += 1
+                for problem in refused.problems:
+                    self.stderr.write(f"{path}: {problem}")
+                self.stderr.write(f"{path}: not published (nothing written)")
+                continue
             if created and user is not None:
                 type(article).objects.filter(pk=article.pk).update(owner=user)
             verb = "created" if created else "updated"

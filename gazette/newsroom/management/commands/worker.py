@@ -34,6 +34,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Published {len(due.published)}, unpublished {len(due.unpublished)}."
             )
+            if due.refused:
+                self.stderr.write(
+                    f"Refused {len(due.refused)} (not ready, taken off the schedule; see "
+                    f"each article's history): pages {', '.join(map(str, due.refused))}."
+                )
             return
         if options["verbosity"]:
             self.stdout.write(f"Gazette worker running every {options['interval']:g} s.")
