@@ -352,6 +352,9 @@ GAZETTE_PUBLISHER_LOGO = env("GAZETTE_PUBLISHER_LOGO", "gazette/favicon.svg")
 GAZETTE_API_MAX_PER_PAGE = env_int("GAZETTE_API_MAX_PER_PAGE", 100)
 GAZETTE_API_MAX_BODY = env_int("GAZETTE_API_MAX_BODY", 1_000_000)
 GAZETTE_SEARCH_RESULTS_PER_PAGE = env_int("GAZETTE_SEARCH_RESULTS_PER_PAGE", 10)
+# A search ranks at most this many matching articles, the newest (gazette.search.sqlite_fts):
+# a word found in every article then costs what a word found in this many costs.
+GAZETTE_SEARCH_RANK_LIMIT = env_int("GAZETTE_SEARCH_RANK_LIMIT", 1000)
 # Webhooks (gazette.webhooks): addresses that are not on the public internet (private,
 # loopback, link-local, ...) are refused at delivery time unless this is on, e.g. for a
 # receiver on the same machine or network.

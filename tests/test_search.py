@@ -251,3 +251,28 @@ def test_query_count_does_not_grow_with_results(client, make_article, settings):
     assert len(titles(response)) == 9
     assert len(nine) == len(one)
     assert len(nine) <= 7  # with the breaking-news banner every page reads (one query)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the cap is the SQLite index's")
+def test_a_word_in_more_articles_than_the_rank_limit_ranks_the_newest_and_says_so(
+    client, make_article, news, world, settings
+):
+    settings.GAZETTE_SEARCH_RANK_LIMIT = 3
+    oldest = make_article("Ferry news from long ago", section=world, body="The ferry sailed.")
+    for n in range(4):  # written (and indexed) after the oldest
+        make_article(f"Ferry story {n}", section=news, body="The ferry sailed again.")
+    response = client.get("/search/", {"q": "ferry"})
+    found = titles(response)
+    assert len(found) == 3 and oldest.title not in found
+    assert "These words are in 3 articles or more" in response.content.decode()
+    # Filters apply before the cap: the old story is found in its own section.
+    response = client.get("/search/", {"q": "ferry", "section": world.slug})
+    assert titles(response) == [oldest.title]
+    assert "articles or more" not in response.content.decode()
+    # Below the cap, nothing is said.
+    settings.GAZETTE_SEARCH_RANK_LIMIT = 10
+    response = client.get("/search/", {"q": "ferry"})
+    assert len(titles(response)) == 5 and "or more" not in response.content.decode()
+    # The API's search ranks the same way, its total counting the ranked matches.
+    settings.GAZETTE_SEARCH_RANK_LIMIT = 3
+    assert client.get("/api/v1/articles/", {"q": "ferry"}).json()["count"] == 3

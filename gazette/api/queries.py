@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gazette.news.models import ArticlePage
+from gazette.search.backend import ranked
 
 SEARCH_MAX_LENGTH = 1000
 # Words only: quotes, brackets and operators mean something to SQLite's and PostgreSQL's
@@ -92,11 +93,15 @@ def paginate(items: Any, number: int, per_page: int) -> Page:
 
 
 def search(queryset: Any, words: str) -> Any:
-    """Wagtail's search over ``queryset`` (published articles, filtered), ranked. Filters
-    Wagtail's index does not know are applied as a set of ids."""
+    """``queryset`` (published articles, filtered) searched for ``words``, ranked: the
+    search page's own ranking on SQLite (gazette.search.backend.ranked), Wagtail's search
+    elsewhere, with filters its index does not know applied as a set of ids."""
     published = ArticlePage.objects.published()
     if not words:
         return published.none()
+    fts = ranked(queryset, words.casefold().split())
+    if fts is not None:
+        return fts
     return published.filter(pk__in=queryset.values("pk")).search(words)
 
 

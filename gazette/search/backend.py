@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from modelsearch.backends.database import SearchBackend as database_backend
 
@@ -33,11 +34,44 @@ def _uses_fts5(backend: Any) -> bool:
     return isinstance(backend, SQLiteSearchBackend)
 
 
-def sqlite_ranked_ids(queryset, terms: list[str], offset: int, limit: int) -> list[int] | None:
-    """On SQLite with FTS5, one page of matching ids, best first (gazette.search.sqlite_fts);
-    None elsewhere, and the caller asks Wagtail's backend (PostgreSQL full-text search)."""
+class Ranked:
+    """One search on SQLite's FTS5 index, ranked (gazette.search.sqlite_fts): slices and
+    count() as the search page and the APIs paginate it. ``count()`` is the number of
+    matches ranked, at most GAZETTE_SEARCH_RANK_LIMIT; ``capped`` says the word was found
+    in more articles than that, and only the newest of them were ranked."""
+
+    def __init__(self, queryset: Any, terms: list[str]) -> None:
+        self.queryset, self.terms = queryset, terms
+        self.cap = settings.GAZETTE_SEARCH_RANK_LIMIT
+        self._count: int | None = None
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        from gazette.search.sqlite_fts import ranked_ids
+
+        ids, self._count = ranked_ids(self.queryset, self.terms, offset, limit, self.cap)
+        return ids
+
+    def count(self) -> int:
+        if self._count is None:
+            self.ids(0, 1)
+        return self._count or 0
+
+    @property
+    def capped(self) -> bool:
+        return self.count() >= self.cap
+
+    def __getitem__(self, item: slice) -> list[Any]:
+        start, stop = item.start or 0, item.stop
+        if stop is None or item.step is not None or stop < start:
+            raise TypeError("Ranked search results take a [start:stop] slice.")
+        ids = self.ids(start, stop - start)
+        by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def ranked(queryset: Any, terms: list[str]) -> Ranked | None:
+    """The rows of ``queryset`` with every term, best first, on SQLite with FTS5; None
+    elsewhere, and the caller asks Wagtail's backend (PostgreSQL full-text search)."""
     if connections[queryset.db].vendor != "sqlite" or not _uses_fts5(database_backend({})):
         return None
-    from gazette.search.sqlite_fts import ranked_ids
-
-    return ranked_ids(queryset, terms, offset, limit)
+    return Ranked(queryset, terms)

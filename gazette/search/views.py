@@ -25,7 +25,7 @@ from django.utils.cache import add_never_cache_headers
 
 from gazette.news.models import ArticlePage, ListPage, SectionPage
 from gazette.search import text
-from gazette.search.backend import sqlite_ranked_ids
+from gazette.search.backend import ranked
 
 MAX_PAGE = 1000
 
@@ -130,14 +130,18 @@ def _results(request: HttpRequest, form: SearchForm, query: text.Query, context:
     number = int(raw_page)
     offset = (number - 1) * per_page
     # One row more than shown tells whether there is a next page, without counting matches.
-    ids = sqlite_ranked_ids(found, query.terms, offset, per_page + 1)
-    if ids is None:
+    fts = ranked(found, query.terms)
+    if fts is None:
         rows = list(
             found.search(query.search_string, operator="and")[offset : offset + per_page + 1]
         )
     else:
-        by_id = {a.pk: a for a in found.filter(pk__in=ids)}
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+        rows = fts[offset : offset + per_page + 1]
+        if fts.capped:
+            context["notes"].append(
+                f"These words are in {fts.cap:,} articles or more: the best matches among "
+                "the newest of them are shown. Choose a section or dates to reach older ones."
+            )
     results = ListPage(rows, 1, per_page)
     results.number = number
     if not results and number > 1:
