@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -44,7 +45,7 @@ from gazette.comments.models import Comment
 from gazette.comments.moderation import ACTIONS
 from gazette.images.validation import check_image_file
 from gazette.news.markdown_import import body_blocks
-from gazette.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
+from gazette.news.models import ArticleAuthor, ArticlePage, ArticleTag, AuthorPage, SectionPage
 from gazette.news.readiness import NotReadyToPublish
 from gazette.text import sanitise_rich_text
 
@@ -339,8 +340,12 @@ def authors(request: HttpRequest, page: int = 1, per_page: int = 10) -> Any:
 
 
 def published_tags() -> Any:
-    live = ArticlePage.objects.published().values("pk")
-    return Tag.objects.filter(news_articletag_items__content_object__in=live).distinct()
+    """Tags with at least one published article. Asked per tag (EXISTS, stopping at its
+    first published article), not as a join of every tagging with DISTINCT: on 100,000
+    articles the join took 0.4 s for the count and as much again for the page."""
+    published = ArticlePage.objects.published().filter(pk=OuterRef("content_object_id"))
+    used = ArticleTag.objects.filter(tag=OuterRef("pk")).filter(Exists(published))
+    return Tag.objects.filter(Exists(used))
 
 
 @api.get(
