@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from gazette.comments.models import Comment, ModerationLog
+from gazette.comments.models import Comment, MailLog, ModerationLog
 from gazette.comments.moderation import comment_approve, comment_pin, comment_report
 from gazette.comments.privacy import ERASED_BODY, ERASED_NAME, forget_old_ip_networks
 from gazette.comments.threads import PUBLIC_FIELDS
@@ -58,6 +58,17 @@ def test_ip_networks_older_than_the_retention_period_are_forgotten(make_article,
     assert run("forget-ips", "--days", "0") == "IP networks forgotten on 1 comment.\n"
     with pytest.raises(CommandError, match="--days must be 0 or more"):
         run("forget-ips", "--days", "-1")
+
+
+def test_the_mail_log_is_kept_no_longer_than_ip_networks(site, settings):
+    settings.GAZETTE_COMMENTS_IP_RETENTION_DAYS = 60
+    now = timezone.now()
+    old = MailLog.objects.create(recipient_key="a" * 64, kind="confirm")
+    recent = MailLog.objects.create(recipient_key="b" * 64, kind="reply")
+    MailLog.objects.filter(pk=old.pk).update(sent_at=now - dt.timedelta(days=61))
+    MailLog.objects.filter(pk=recent.pk).update(sent_at=now - dt.timedelta(days=59))
+    run("forget-ips")
+    assert list(MailLog.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 def test_the_background_task_forgets_them_and_the_queue_queues_it_daily(

@@ -14,7 +14,7 @@ from django_tasks import task
 
 from gazette import cache
 from gazette.cache import tags
-from gazette.comments.models import Comment, ModerationLog, Report
+from gazette.comments.models import Comment, MailLog, ModerationLog, Report
 from gazette.comments.moderation import _actor, new_batch
 
 ERASED_NAME = "Former reader"
@@ -28,7 +28,8 @@ class NoSuchCommenter(Exception):
 def ip_networks_forget(*, days: int | None = None) -> int:
     """Blank the IP network of comments older than the retention period
     (GAZETTE_COMMENTS_IP_RETENTION_DAYS), and drop dealt-with reports as old (their reader
-    key derives from an IP network). Returns how many comments were changed."""
+    key derives from an IP network) and the mail log's entries. Returns how many comments
+    were changed."""
     days = settings.GAZETTE_COMMENTS_IP_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - dt.timedelta(days=days)
     with transaction.atomic():
@@ -38,6 +39,9 @@ def ip_networks_forget(*, days: int | None = None) -> int:
             .update(ip_network="")
         )
         Report.objects.filter(created_at__lt=cutoff, resolved=True).delete()
+        # The mail log keeps keyed hashes of addresses for the per-day limits (mail.py),
+        # which look back a day at most: kept no longer than IP networks are.
+        MailLog.objects.filter(sent_at__lt=cutoff).delete()
     return changed
 
 
