@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from PIL import Image as PILImage
 from gazette.comments.models import Comment
 from gazette.comments.moderation import comment_approve, comment_spam, comment_submit
 from gazette.images.models import GazetteImage
-from gazette.news.models import ArticlePage, AuthorPage, SectionPage
+from gazette.news.models import ArticlePage, AuthorPage, HomePage, SectionPage
 from gazette.wordpress import wxr
 from gazette.wordpress.exporter import export_wxr
 from gazette.wordpress.importer import import_wxr
@@ -159,3 +160,56 @@ def test_cdata_sections_survive_their_own_end_marker():
     from gazette.wordpress.exporter import cdata
 
     assert ElementTree.fromstring(f"<a>{cdata('x ]]> y')}</a>").text == "x ]]> y"
+
+
+def items_by_id(path) -> dict[int, ElementTree.Element]:
+    channel = ElementTree.parse(path).getroot().find("channel")
+    return {int(i.find(f"{WP}post_id").text): i for i in channel.findall("item")}
+
+
+def test_every_item_has_a_guid_wordpress_can_keep(newsroom, tmp_path):
+    """WordPress stores the GUID as given: it must be the site's address and the item's ID
+    (WordPress's own form), one per item, not "http://?p=12"."""
+    home = HomePage.objects.get()
+    about = home.add_child(instance=StandardPage(title="About", slug="about", body="<p>Hi</p>"))
+    about.save_revision().publish()
+    path = tmp_path / "site.xml"
+    export_wxr(path, base_url="https://news.example")
+    items = items_by_id(path)
+    guids = {}
+    for post_id, item in items.items():
+        kind = item.find(f"{WP}post_type").text
+        guid = item.find("guid").text
+        guids[guid] = post_id
+        if kind == "post":
+            assert guid == f"https://news.example/?p={post_id}"
+        elif kind == "page":
+            assert guid == f"https://news.example/?page_id={post_id}"
+        else:  # an attachment's GUID is its file's address, as WordPress writes it
+            assert guid == item.find(f"{WP}attachment_url").text
+    assert len(guids) == len(items)
+
+
+def test_ids_are_above_a_new_wordpresses_own_so_image_references_stay_right(newsroom, tmp_path):
+    """WordPress's importer keeps an item's ID only when the target site has no post with it,
+    and does not renumber the attachment IDs in image blocks: a new WordPress has posts 1-3,
+    the uploaded file and drafts, so every ID in the file is above those, and each image
+    reference names the attachment item holding that image."""
+    first, _ = newsroom
+    path = tmp_path / "site.xml"
+    export_wxr(path, base_url="https://news.example")
+    items = items_by_id(path)
+    assert min(items) > 100
+    attachments = {
+        post_id: item.find(f"{WP}attachment_url").text
+        for post_id, item in items.items()
+        if item.find(f"{WP}post_type").text == "attachment"
+    }
+    image_url = "https://news.example" + first.lead_image.file.url
+    article = next(i for i in items.values() if i.find("title").text == first.title)
+    thumbnail = int(article.find(f"{WP}postmeta/{WP}meta_value").text)
+    assert attachments[thumbnail] == image_url
+    content = article.find("{http://purl.org/rss/1.0/modules/content/}encoded").text
+    block_id = int(re.search(r'<!-- wp:image \{"id":(\d+)\} -->', content).group(1))
+    assert attachments[block_id] == image_url
+    assert f'class="wp-image-{block_id}"' in content and image_url in content

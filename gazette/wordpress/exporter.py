@@ -2,8 +2,9 @@
 
 Written as a stream (one article and its comments at a time) in the shape WordPress's own
 exporter writes, which its importer reads: authors, categories (the sections), tags, then
-one <item> per article, page and image. Gazette's IDs become WordPress's post and comment
-IDs, so importing the file into an empty Gazette reproduces the site.
+one <item> per article, page and image. Gazette's IDs (shifted above ID_BASE) become
+WordPress's post and comment IDs, so importing the file into an empty Gazette reproduces the
+site. Checked against WordPress's own importer (the WordPress Importer plugin): see README.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ from gazette.news.models import (
 from gazette.wordpress.models import StandardPage
 
 WP = "http://wordpress.org/export/1.2/"
+# WordPress's importer keeps an item's ID only if that ID is free in the target site, and it
+# does not renumber the IDs that image blocks name (`"id":N`, `wp-image-N`): those then point
+# at whatever has the number there. A new WordPress already holds posts 1-3, the export file
+# it was given (an attachment) and a draft or two, so Gazette's IDs start above them: images
+# are attachments ID_BASE + pk, articles and pages come after the images.
+ID_BASE = 1000
 COMMENT_APPROVED = {
     Comment.Status.APPROVED: "1",
     Comment.Status.PENDING: "0",
@@ -75,11 +82,12 @@ def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage])
                 continue
             caption = value.get("caption") or getattr(image, "caption", "") or ""
             figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+            wp_id = attachment_id(image.pk)
             parts.append(
-                f'<!-- wp:image {{"id":{image.pk}}} -->\n<figure class="wp-block-image">'
+                f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
                 f"<img src={quoteattr(base + image.file.url)} "
                 f"alt={quoteattr(image.description or '')} "
-                f'class="wp-image-{image.pk}"/>{figcaption}</figure>\n<!-- /wp:image -->'
+                f'class="wp-image-{wp_id}"/>{figcaption}</figure>\n<!-- /wp:image -->'
             )
     return "\n\n".join(parts)
 
@@ -157,7 +165,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             + _el("title", image.title)
             + _el("link", url)
             + f'<guid isPermaLink="false">{escape(url)}</guid>'
-            + _el("wp:post_id", image.pk)
+            + _el("wp:post_id", attachment_id(image.pk))
             + _el("wp:post_date", cdata(local), raw=True)
             + _el("wp:post_date_gmt", cdata(gmt), raw=True)
             + _el("wp:status", cdata("inherit"), raw=True)
@@ -168,7 +176,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
         )
         counts["attachments"] += 1
     # Attachments and posts share WordPress's ID space: posts are numbered after images.
-    offset = max(images, default=0)
+    offset = attachment_id(max(images, default=0))
 
     for article in _articles():
         w(_article_item(article, base, images, login, section_of, offset))
@@ -183,6 +191,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             _item(
                 post_id=page.pk + offset,
                 title=page.title,
+                base=base,
                 link=base + relative_url(page.url_path),
                 creator="",
                 content=expand_db_html(page.body or ""),
@@ -212,8 +221,13 @@ def _articles() -> Iterator[ArticlePage]:
     yield from queryset.iterator(chunk_size=500)
 
 
+def attachment_id(image_pk: int) -> int:
+    """The WordPress ID of the attachment item made from a Gazette image."""
+    return ID_BASE + image_pk
+
+
 def _item(
-    *, post_id: int, title: str, link: str, creator: str, content: str, excerpt: str,
+    *, post_id: int, title: str, base: str, link: str, creator: str, content: str, excerpt: str,
     date: dt.datetime | None, status: str, post_type: str, slug: str, parent: int = 0,
     comment_status: str = "open",
 ) -> str:  # fmt: skip
@@ -222,7 +236,9 @@ def _item(
         "<item>"
         + _el("title", title)
         + _el("link", link)
-        + f'<guid isPermaLink="false">{escape(link.split("/", 3)[0])}//?p={post_id}</guid>'
+        # WordPress's own form of a GUID: the site's address and the ID, never reused.
+        + f'<guid isPermaLink="false">{escape(base)}/?{"page_id" if post_type == "page" else "p"}'
+        f"={post_id}</guid>"
         + _el("dc:creator", cdata(creator), raw=True)
         + _el("content:encoded", cdata(content), raw=True)
         + _el("excerpt:encoded", cdata(excerpt), raw=True)
@@ -263,6 +279,7 @@ def _article_item(
         _item(
             post_id=article.pk + offset,
             title=article.title,
+            base=base,
             link=base + relative_url(article.url_path),
             creator=creator,
             content=_body_html(article, base, images),
@@ -288,7 +305,7 @@ def _article_item(
         parts.append(
             "<wp:postmeta>"
             + _el("wp:meta_key", cdata("_thumbnail_id"), raw=True)
-            + _el("wp:meta_value", cdata(str(article.lead_image_id)), raw=True)
+            + _el("wp:meta_value", cdata(str(attachment_id(article.lead_image_id))), raw=True)
             + "</wp:postmeta>"
         )
     for comment in article.export_comments:
