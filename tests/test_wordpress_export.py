@@ -213,3 +213,49 @@ def test_ids_are_above_a_new_wordpresses_own_so_image_references_stay_right(news
     block_id = int(re.search(r'<!-- wp:image \{"id":(\d+)\} -->', content).group(1))
     assert attachments[block_id] == image_url
     assert f'class="wp-image-{block_id}"' in content and image_url in content
+
+
+def test_rich_text_addresses_are_absolute_and_embedded_images_are_attachments(newsroom, tmp_path):
+    """WordPress keeps content as written: a relative href="/news/..." or a Wagtail rendition
+    src="/media/images/..." would point into the WordPress site, where neither exists. Links
+    get the site's address; an image in a page's text is its attachment's file (which the
+    importer replaces with the copy it fetched) with its `wp-image-N` class."""
+    first, second = newsroom
+    first.body = [
+        (
+            "paragraph",
+            f'<p>See <a linktype="page" id="{second.pk}">the storm</a> and '
+            '<a href="https://elsewhere.example/x">elsewhere</a>.</p>',
+        )
+    ]
+    first.save_revision().publish()
+    image = first.lead_image
+    home = HomePage.objects.get()
+    about = home.add_child(
+        instance=StandardPage(
+            title="About",
+            slug="about",
+            body=f'<p>Our <a linktype="page" id="{first.pk}">story</a>.</p>'
+            f'<embed alt="The harbour &amp; boats" embedtype="image" format="fullwidth" '
+            f'id="{image.pk}"/>',
+        )
+    )
+    about.save_revision().publish()
+    path = tmp_path / "site.xml"
+    export_wxr(path, base_url="https://news.example")
+    items = items_by_id(path)
+    content = {
+        i.find("title").text: i.find("{http://purl.org/rss/1.0/modules/content/}encoded").text
+        for i in items.values()
+    }
+    assert (
+        re.findall(r'\s(?:href|src)="(?!https?://)', content[first.title] + content["About"]) == []
+    )
+    assert f'href="https://news.example{second.url}"' in content[first.title]
+    assert 'href="https://elsewhere.example/x"' in content[first.title]
+    assert f'href="https://news.example{first.url}"' in content["About"]
+    img = re.search(r"<img [^>]*>", content["About"]).group(0)
+    wp_id = int(re.search(r'class="wp-image-(\d+)"', img).group(1))
+    assert items[wp_id].find(f"{WP}post_type").text == "attachment"
+    assert f'src="{items[wp_id].find(f"{WP}attachment_url").text}"' in img
+    assert 'alt="The harbour &amp; boats"' in img

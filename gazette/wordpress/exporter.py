@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,13 +64,42 @@ def _date(value: dt.datetime | None) -> tuple[str, str]:
     return local, value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+# In Wagtail's rich text: an image (pages have them), any attribute="value", and an address
+# on this site written without it (href="/news/...", src="/media/...").
+_EMBEDDED_IMAGE = re.compile(r'<embed\b[^>]*\bembedtype="image"[^>]*>')
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+_SITE_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _rich_text(value: str, base: str, images: dict[int, GazetteImage]) -> str:
+    """Wagtail rich text as WordPress keeps it. Addresses are absolute: a relative /news/...
+    would point into the WordPress site, and the importer rewrites only the absolute
+    addresses of the files it fetched. An embedded image is its original file, as an
+    attachment's image (`wp-image-N`), not a Wagtail rendition the importer knows nothing of.
+    """
+
+    def image(match: re.Match[str]) -> str:
+        attrs = {k: html.unescape(v) for k, v in _ATTRIBUTE.findall(match.group(0))}
+        pk = attrs.get("id", "")
+        found = images.get(int(pk)) if pk.isdigit() else None
+        if found is None:
+            return ""
+        return (
+            f"<img src={quoteattr(base + found.file.url)} alt={quoteattr(attrs.get('alt', ''))} "
+            f'class="wp-image-{attachment_id(found.pk)}"/>'
+        )
+
+    expanded = expand_db_html(_EMBEDDED_IMAGE.sub(image, value or ""))
+    return _SITE_RELATIVE.sub(lambda m: m.group(1) + base + "/", expanded)
+
+
 def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage]) -> str:
     """The article's blocks as block-editor markup (which classic WordPress reads too)."""
     parts = []
     for block in article.body.raw_data:
         kind, value = block["type"], block["value"]
         if kind == "paragraph":
-            parts.append(expand_db_html(value))
+            parts.append(_rich_text(value, base, images))
         elif kind == "quote":
             cite = f"<cite>{escape(value.get('attribution') or '')}</cite>"
             parts.append(
@@ -194,7 +224,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
                 base=base,
                 link=base + relative_url(page.url_path),
                 creator="",
-                content=expand_db_html(page.body or ""),
+                content=_rich_text(page.body, base, images),
                 excerpt="",
                 date=page.first_published_at,
                 status="publish" if page.live else "draft",
