@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -123,7 +124,8 @@ def test_the_export_is_a_wxr_1_2_file_that_reads_back(newsroom, tmp_path):
     types = sorted(i.find(f"{WP}post_type").text for i in items)
     assert types == ["attachment", "post", "post"]
     titles = {i.find("title").text for i in items}
-    assert "Council <approves> & budget" in titles
+    # WordPress shows titles as HTML: "<" is written as &lt; (see the test on titles below).
+    assert "Council &lt;approves&gt; & budget" in titles
     assert [type(e).__name__ for e in wxr.read(path)][:1] == ["Channel"]
 
 
@@ -206,7 +208,7 @@ def test_ids_are_above_a_new_wordpresses_own_so_image_references_stay_right(news
         if item.find(f"{WP}post_type").text == "attachment"
     }
     image_url = "https://news.example" + first.lead_image.file.url
-    article = next(i for i in items.values() if i.find("title").text == first.title)
+    article = next(i for i in items.values() if html.unescape(i.find("title").text) == first.title)
     thumbnail = int(article.find(f"{WP}postmeta/{WP}meta_value").text)
     assert attachments[thumbnail] == image_url
     content = article.find("{http://purl.org/rss/1.0/modules/content/}encoded").text
@@ -245,7 +247,9 @@ def test_rich_text_addresses_are_absolute_and_embedded_images_are_attachments(ne
     export_wxr(path, base_url="https://news.example")
     items = items_by_id(path)
     content = {
-        i.find("title").text: i.find("{http://purl.org/rss/1.0/modules/content/}encoded").text
+        html.unescape(i.find("title").text): i.find(
+            "{http://purl.org/rss/1.0/modules/content/}encoded"
+        ).text
         for i in items.values()
     }
     assert (
@@ -259,3 +263,28 @@ def test_rich_text_addresses_are_absolute_and_embedded_images_are_attachments(ne
     assert items[wp_id].find(f"{WP}post_type").text == "attachment"
     assert f'src="{items[wp_id].find(f"{WP}attachment_url").text}"' in img
     assert 'alt="The harbour &amp; boats"' in img
+
+
+def test_titles_and_names_are_html_as_wordpress_reads_them(newsroom, tmp_path):
+    """WordPress puts a post's title and a term's name into its pages as HTML, so a "<" in a
+    Gazette title would open a tag there ("Council <approves> & budget" showed as "Council
+    & budget"): it is written as &lt;, and the text read back as HTML is Gazette's."""
+    first, _ = newsroom
+    tag = first.tags.first()
+    tag.name = "Budget <2027>"
+    tag.save()
+    first.section.title = "News & <Views>"
+    first.section.save()
+    path = tmp_path / "site.xml"
+    export_wxr(path, base_url="https://news.example")
+    channel = ElementTree.parse(path).getroot().find("channel")
+    article = next(i for i in channel.findall("item") if "approves" in i.find("title").text)
+    names = [
+        article.find("title").text,
+        *(c.text for c in article.findall("category")),
+        *(t.find(f"{WP}tag_name").text for t in channel.findall(f"{WP}tag")),
+        *(c.find(f"{WP}cat_name").text for c in channel.findall(f"{WP}category")),
+    ]
+    assert all("<" not in name and ">" not in name for name in names)
+    read_as_html = {html.unescape(name) for name in names}
+    assert {first.title, "Budget <2027>", "News & <Views>"} <= read_as_html

@@ -122,6 +122,14 @@ def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage])
     return "\n\n".join(parts)
 
 
+def html_text(text: str) -> str:
+    """A plain-text name or title as WordPress reads it: as HTML. Its pages show a title
+    unescaped, so "<" would open a tag ("Council <approves> budget" loses a word); "&" it
+    turns into &amp;/&#038; itself, and is left as it is for importers that read titles as
+    text."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _el(name: str, value: str | int, raw: bool = False) -> str:
     return f"<{name}>{value if raw else escape(str(value))}</{name}>"
 
@@ -169,7 +177,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             + _el("wp:term_id", pk)
             + _el("wp:category_nicename", cdata(slug), raw=True)
             + _el("wp:category_parent", cdata(""), raw=True)
-            + _el("wp:cat_name", cdata(title), raw=True)
+            + _el("wp:cat_name", cdata(html_text(title)), raw=True)
             + "</wp:category>\n"
         )
         counts["categories"] += 1
@@ -180,7 +188,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             "<wp:tag>"
             + _el("wp:term_id", pk)
             + _el("wp:tag_slug", cdata(slug), raw=True)
-            + _el("wp:tag_name", cdata(name), raw=True)
+            + _el("wp:tag_name", cdata(html_text(name)), raw=True)
             + "</wp:tag>\n"
         )
         counts["tags"] += 1
@@ -192,7 +200,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
         url = base + image.file.url
         w(
             "<item>"
-            + _el("title", image.title)
+            + _el("title", html_text(image.title))
             + _el("link", url)
             + f'<guid isPermaLink="false">{escape(url)}</guid>'
             + _el("wp:post_id", attachment_id(image.pk))
@@ -220,7 +228,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
         w(
             _item(
                 post_id=page.pk + offset,
-                title=page.title,
+                title=html_text(page.title),
                 base=base,
                 link=base + relative_url(page.url_path),
                 creator="",
@@ -308,7 +316,7 @@ def _article_item(
     parts = [
         _item(
             post_id=article.pk + offset,
-            title=article.title,
+            title=html_text(article.title),
             base=base,
             link=base + relative_url(article.url_path),
             creator=creator,
@@ -324,12 +332,13 @@ def _article_item(
     if article.section_page_id in section_of:
         slug, title = section_of[article.section_page_id]
         parts.append(
-            f'<category domain="category" nicename={quoteattr(slug)}>{cdata(title)}</category>'
+            f'<category domain="category" nicename={quoteattr(slug)}>'
+            f"{cdata(html_text(title))}</category>"
         )
     for tag in article.tags.all():
         parts.append(
             f'<category domain="post_tag" nicename={quoteattr(tag.slug)}>'
-            f"{cdata(tag.name)}</category>"
+            f"{cdata(html_text(tag.name))}</category>"
         )
     if article.lead_image_id in images:
         parts.append(
