@@ -288,3 +288,27 @@ def test_titles_and_names_are_html_as_wordpress_reads_them(newsroom, tmp_path):
     assert all("<" not in name and ">" not in name for name in names)
     read_as_html = {html.unescape(name) for name in names}
     assert {first.title, "Budget <2027>", "News & <Views>"} <= read_as_html
+
+
+def test_an_image_keeps_its_alt_text_caption_and_credit(newsroom, tmp_path):
+    """WordPress's importer keeps an attachment's excerpt (its caption), content (its
+    description) and meta; its themes take a featured image's alt text from the meta
+    field _wp_attachment_image_alt. Without them the images came in with no alt text."""
+    first, _ = newsroom
+    image = first.lead_image
+    image.caption, image.credit = "Boats & nets.", "Jane Roe / Gazette"
+    image.save()
+    path = tmp_path / "site.xml"
+    export_wxr(path, base_url="https://news.example")
+    item = next(
+        i for i in items_by_id(path).values() if i.find(f"{WP}post_type").text == "attachment"
+    )
+    meta = {
+        m.find(f"{WP}meta_key").text: m.find(f"{WP}meta_value").text
+        for m in item.findall(f"{WP}postmeta")
+    }
+    assert meta["_wp_attachment_image_alt"] == "The harbour at dawn"
+    excerpt = item.find("{http://wordpress.org/export/1.2/excerpt/}encoded").text
+    assert html.unescape(excerpt) == "Boats & nets."
+    content = item.find("{http://purl.org/rss/1.0/modules/content/}encoded").text
+    assert html.unescape(content) == "Jane Roe / Gazette"

@@ -209,7 +209,15 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             + _el("wp:status", cdata("inherit"), raw=True)
             + _el("wp:post_type", cdata("attachment"), raw=True)
             + _el("wp:attachment_url", cdata(url), raw=True)
-            + _el("content:encoded", cdata(""), raw=True)
+            # WordPress's own fields for them: the caption is the excerpt, the description
+            # the content (here the credit, which it has no field for), and the alt text a
+            # meta field its themes read for featured images.
+            + _el("excerpt:encoded", cdata(escape(image.caption or "")), raw=True)
+            + _el("content:encoded", cdata(escape(image.credit or "")), raw=True)
+            + "<wp:postmeta>"
+            + _el("wp:meta_key", cdata("_wp_attachment_image_alt"), raw=True)
+            + _el("wp:meta_value", cdata(image.description or ""), raw=True)
+            + "</wp:postmeta>"
             + "</item>\n"
         )
         counts["attachments"] += 1
