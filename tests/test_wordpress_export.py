@@ -263,6 +263,8 @@ def test_rich_text_addresses_are_absolute_and_embedded_images_are_attachments(ne
     assert items[wp_id].find(f"{WP}post_type").text == "attachment"
     assert f'src="{items[wp_id].find(f"{WP}attachment_url").text}"' in img
     assert 'alt="The harbour &amp; boats"' in img
+    # As an image block, like an article's images, which WordPress's editor opens as one.
+    assert f'<!-- wp:image {{"id":{wp_id}}} -->' in content["About"]
 
 
 def test_titles_and_names_are_html_as_wordpress_reads_them(newsroom, tmp_path):

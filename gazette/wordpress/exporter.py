@@ -84,9 +84,11 @@ def _rich_text(value: str, base: str, images: dict[int, GazetteImage]) -> str:
         found = images.get(int(pk)) if pk.isdigit() else None
         if found is None:
             return ""
+        wp_id = attachment_id(found.pk)
         return (
+            f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
             f"<img src={quoteattr(base + found.file.url)} alt={quoteattr(attrs.get('alt', ''))} "
-            f'class="wp-image-{attachment_id(found.pk)}"/>'
+            f'class="wp-image-{wp_id}"/></figure>\n<!-- /wp:image -->'
         )
 
     expanded = expand_db_html(_EMBEDDED_IMAGE.sub(image, value or ""))
