@@ -50,7 +50,10 @@ COMMENT_APPROVED = {
 
 
 def cdata(text: str) -> str:
-    """CDATA cannot hold "]]>": split it across two sections, as WordPress does."""
+    """Text as CDATA, which every text field is in: without PHP's XML extensions (Debian's
+    wordpress package does not pull them in) WordPress's importer reads the file with regular
+    expressions, which take CDATA as it is but leave &amp; and the like undecoded. CDATA
+    cannot hold "]]>": it is split across two sections, as WordPress does."""
     return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
@@ -202,7 +205,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
         url = base + image.file.url
         w(
             "<item>"
-            + _el("title", html_text(image.title))
+            + _el("title", cdata(html_text(image.title)), raw=True)
             + _el("link", url)
             + f'<guid isPermaLink="false">{escape(url)}</guid>'
             + _el("wp:post_id", attachment_id(image.pk))
@@ -282,7 +285,7 @@ def _item(
     local, gmt = _date(date)
     return (
         "<item>"
-        + _el("title", title)
+        + _el("title", cdata(title), raw=True)
         + _el("link", link)
         # WordPress's own form of a GUID: the site's address and the ID, never reused.
         + f'<guid isPermaLink="false">{escape(base)}/?{"page_id" if post_type == "page" else "p"}'
@@ -364,7 +367,7 @@ def _article_item(
             + _el("wp:comment_id", comment.pk)
             + _el("wp:comment_author", cdata(comment.name), raw=True)
             + _el("wp:comment_author_email", cdata(comment.email), raw=True)
-            + _el("wp:comment_author_url", comment.website)
+            + _el("wp:comment_author_url", cdata(comment.website), raw=True)
             + _el("wp:comment_author_IP", cdata(""), raw=True)
             + _el("wp:comment_date", cdata(local), raw=True)
             + _el("wp:comment_date_gmt", cdata(gmt), raw=True)
