@@ -2,14 +2,16 @@
 
 Written as a stream (one article and its comments at a time) in the shape WordPress's own
 exporter writes, which its importer reads: authors, categories (the sections), tags, then
-one <item> per article, page and image. Gazette's IDs become WordPress's post and comment
-IDs, so importing the file into an empty Gazette reproduces the site.
+one <item> per article, page and image. Gazette's IDs (shifted above ID_BASE) become
+WordPress's post and comment IDs, so importing the file into an empty Gazette reproduces the
+site. Checked against WordPress's own importer (the WordPress Importer plugin): see README.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +35,12 @@ from gazette.news.models import (
 from gazette.wordpress.models import StandardPage
 
 WP = "http://wordpress.org/export/1.2/"
+# WordPress's importer keeps an item's ID only if that ID is free in the target site, and it
+# does not renumber the IDs that image blocks name (`"id":N`, `wp-image-N`): those then point
+# at whatever has the number there. A new WordPress already holds posts 1-3, the export file
+# it was given (an attachment) and a draft or two, so Gazette's IDs start above them: images
+# are attachments ID_BASE + pk, articles and pages come after the images.
+ID_BASE = 1000
 COMMENT_APPROVED = {
     Comment.Status.APPROVED: "1",
     Comment.Status.PENDING: "0",
@@ -42,7 +50,10 @@ COMMENT_APPROVED = {
 
 
 def cdata(text: str) -> str:
-    """CDATA cannot hold "]]>": split it across two sections, as WordPress does."""
+    """Text as CDATA, which every text field is in: without PHP's XML extensions (Debian's
+    wordpress package does not pull them in) WordPress's importer reads the file with regular
+    expressions, which take CDATA as it is but leave &amp; and the like undecoded. CDATA
+    cannot hold "]]>": it is split across two sections, as WordPress does."""
     return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
@@ -56,13 +67,44 @@ def _date(value: dt.datetime | None) -> tuple[str, str]:
     return local, value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+# In Wagtail's rich text: an image (pages have them), any attribute="value", and an address
+# on this site written without it (href="/news/...", src="/media/...").
+_EMBEDDED_IMAGE = re.compile(r'<embed\b[^>]*\bembedtype="image"[^>]*>')
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+_SITE_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _rich_text(value: str, base: str, images: dict[int, GazetteImage]) -> str:
+    """Wagtail rich text as WordPress keeps it. Addresses are absolute: a relative /news/...
+    would point into the WordPress site, and the importer rewrites only the absolute
+    addresses of the files it fetched. An embedded image is its original file, as an
+    attachment's image (`wp-image-N`), not a Wagtail rendition the importer knows nothing of.
+    """
+
+    def image(match: re.Match[str]) -> str:
+        attrs = {k: html.unescape(v) for k, v in _ATTRIBUTE.findall(match.group(0))}
+        pk = attrs.get("id", "")
+        found = images.get(int(pk)) if pk.isdigit() else None
+        if found is None:
+            return ""
+        wp_id = attachment_id(found.pk)
+        return (
+            f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
+            f"<img src={quoteattr(base + found.file.url)} alt={quoteattr(attrs.get('alt', ''))} "
+            f'class="wp-image-{wp_id}"/></figure>\n<!-- /wp:image -->'
+        )
+
+    expanded = expand_db_html(_EMBEDDED_IMAGE.sub(image, value or ""))
+    return _SITE_RELATIVE.sub(lambda m: m.group(1) + base + "/", expanded)
+
+
 def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage]) -> str:
     """The article's blocks as block-editor markup (which classic WordPress reads too)."""
     parts = []
     for block in article.body.raw_data:
         kind, value = block["type"], block["value"]
         if kind == "paragraph":
-            parts.append(expand_db_html(value))
+            parts.append(_rich_text(value, base, images))
         elif kind == "quote":
             cite = f"<cite>{escape(value.get('attribution') or '')}</cite>"
             parts.append(
@@ -75,13 +117,22 @@ def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage])
                 continue
             caption = value.get("caption") or getattr(image, "caption", "") or ""
             figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+            wp_id = attachment_id(image.pk)
             parts.append(
-                f'<!-- wp:image {{"id":{image.pk}}} -->\n<figure class="wp-block-image">'
+                f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
                 f"<img src={quoteattr(base + image.file.url)} "
                 f"alt={quoteattr(image.description or '')} "
-                f'class="wp-image-{image.pk}"/>{figcaption}</figure>\n<!-- /wp:image -->'
+                f'class="wp-image-{wp_id}"/>{figcaption}</figure>\n<!-- /wp:image -->'
             )
     return "\n\n".join(parts)
+
+
+def html_text(text: str) -> str:
+    """A plain-text name or title as WordPress reads it: as HTML. Its pages show a title
+    unescaped, so "<" would open a tag ("Council <approves> budget" loses a word); "&" it
+    turns into &amp;/&#038; itself, and is left as it is for importers that read titles as
+    text."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _el(name: str, value: str | int, raw: bool = False) -> str:
@@ -131,7 +182,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             + _el("wp:term_id", pk)
             + _el("wp:category_nicename", cdata(slug), raw=True)
             + _el("wp:category_parent", cdata(""), raw=True)
-            + _el("wp:cat_name", cdata(title), raw=True)
+            + _el("wp:cat_name", cdata(html_text(title)), raw=True)
             + "</wp:category>\n"
         )
         counts["categories"] += 1
@@ -142,7 +193,7 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
             "<wp:tag>"
             + _el("wp:term_id", pk)
             + _el("wp:tag_slug", cdata(slug), raw=True)
-            + _el("wp:tag_name", cdata(name), raw=True)
+            + _el("wp:tag_name", cdata(html_text(name)), raw=True)
             + "</wp:tag>\n"
         )
         counts["tags"] += 1
@@ -154,21 +205,29 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
         url = base + image.file.url
         w(
             "<item>"
-            + _el("title", image.title)
+            + _el("title", cdata(html_text(image.title)), raw=True)
             + _el("link", url)
             + f'<guid isPermaLink="false">{escape(url)}</guid>'
-            + _el("wp:post_id", image.pk)
+            + _el("wp:post_id", attachment_id(image.pk))
             + _el("wp:post_date", cdata(local), raw=True)
             + _el("wp:post_date_gmt", cdata(gmt), raw=True)
             + _el("wp:status", cdata("inherit"), raw=True)
             + _el("wp:post_type", cdata("attachment"), raw=True)
             + _el("wp:attachment_url", cdata(url), raw=True)
-            + _el("content:encoded", cdata(""), raw=True)
+            # WordPress's own fields for them: the caption is the excerpt, the description
+            # the content (here the credit, which it has no field for), and the alt text a
+            # meta field its themes read for featured images.
+            + _el("excerpt:encoded", cdata(escape(image.caption or "")), raw=True)
+            + _el("content:encoded", cdata(escape(image.credit or "")), raw=True)
+            + "<wp:postmeta>"
+            + _el("wp:meta_key", cdata("_wp_attachment_image_alt"), raw=True)
+            + _el("wp:meta_value", cdata(image.description or ""), raw=True)
+            + "</wp:postmeta>"
             + "</item>\n"
         )
         counts["attachments"] += 1
     # Attachments and posts share WordPress's ID space: posts are numbered after images.
-    offset = max(images, default=0)
+    offset = attachment_id(max(images, default=0))
 
     for article in _articles():
         w(_article_item(article, base, images, login, section_of, offset))
@@ -182,10 +241,11 @@ def write_wxr(out: IO[str], *, base_url: str = "") -> Counter[str]:
         w(
             _item(
                 post_id=page.pk + offset,
-                title=page.title,
+                title=html_text(page.title),
+                base=base,
                 link=base + relative_url(page.url_path),
                 creator="",
-                content=expand_db_html(page.body or ""),
+                content=_rich_text(page.body, base, images),
                 excerpt="",
                 date=page.first_published_at,
                 status="publish" if page.live else "draft",
@@ -212,17 +272,24 @@ def _articles() -> Iterator[ArticlePage]:
     yield from queryset.iterator(chunk_size=500)
 
 
+def attachment_id(image_pk: int) -> int:
+    """The WordPress ID of the attachment item made from a Gazette image."""
+    return ID_BASE + image_pk
+
+
 def _item(
-    *, post_id: int, title: str, link: str, creator: str, content: str, excerpt: str,
+    *, post_id: int, title: str, base: str, link: str, creator: str, content: str, excerpt: str,
     date: dt.datetime | None, status: str, post_type: str, slug: str, parent: int = 0,
     comment_status: str = "open",
 ) -> str:  # fmt: skip
     local, gmt = _date(date)
     return (
         "<item>"
-        + _el("title", title)
+        + _el("title", cdata(title), raw=True)
         + _el("link", link)
-        + f'<guid isPermaLink="false">{escape(link.split("/", 3)[0])}//?p={post_id}</guid>'
+        # WordPress's own form of a GUID: the site's address and the ID, never reused.
+        + f'<guid isPermaLink="false">{escape(base)}/?{"page_id" if post_type == "page" else "p"}'
+        f"={post_id}</guid>"
         + _el("dc:creator", cdata(creator), raw=True)
         + _el("content:encoded", cdata(content), raw=True)
         + _el("excerpt:encoded", cdata(excerpt), raw=True)
@@ -262,7 +329,8 @@ def _article_item(
     parts = [
         _item(
             post_id=article.pk + offset,
-            title=article.title,
+            title=html_text(article.title),
+            base=base,
             link=base + relative_url(article.url_path),
             creator=creator,
             content=_body_html(article, base, images),
@@ -277,18 +345,19 @@ def _article_item(
     if article.section_page_id in section_of:
         slug, title = section_of[article.section_page_id]
         parts.append(
-            f'<category domain="category" nicename={quoteattr(slug)}>{cdata(title)}</category>'
+            f'<category domain="category" nicename={quoteattr(slug)}>'
+            f"{cdata(html_text(title))}</category>"
         )
     for tag in article.tags.all():
         parts.append(
             f'<category domain="post_tag" nicename={quoteattr(tag.slug)}>'
-            f"{cdata(tag.name)}</category>"
+            f"{cdata(html_text(tag.name))}</category>"
         )
     if article.lead_image_id in images:
         parts.append(
             "<wp:postmeta>"
             + _el("wp:meta_key", cdata("_thumbnail_id"), raw=True)
-            + _el("wp:meta_value", cdata(str(article.lead_image_id)), raw=True)
+            + _el("wp:meta_value", cdata(str(attachment_id(article.lead_image_id))), raw=True)
             + "</wp:postmeta>"
         )
     for comment in article.export_comments:
@@ -298,7 +367,7 @@ def _article_item(
             + _el("wp:comment_id", comment.pk)
             + _el("wp:comment_author", cdata(comment.name), raw=True)
             + _el("wp:comment_author_email", cdata(comment.email), raw=True)
-            + _el("wp:comment_author_url", comment.website)
+            + _el("wp:comment_author_url", cdata(comment.website), raw=True)
             + _el("wp:comment_author_IP", cdata(""), raw=True)
             + _el("wp:comment_date", cdata(local), raw=True)
             + _el("wp:comment_date_gmt", cdata(gmt), raw=True)
