@@ -9,6 +9,7 @@ built from the article's id, not its URL), and an enclosure only with its length
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -284,7 +285,9 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
         entry: Entry = item["entry"]
         handler.addQuickElement("title", entry.title)
         handler.addQuickElement("link", entry.url)
-        handler.addQuickElement("description", entry.summary)
+        # An item's description is HTML in RSS 2.0 (readers and the W3C validator parse it
+        # so): the plain-text standfirst is escaped, or "<after>" would vanish as a tag.
+        handler.addQuickElement("description", html.escape(entry.summary, quote=False))
         for name, _url in entry.authors:
             handler.addQuickElement("dc:creator", name)
         for category in entry.categories:
@@ -336,7 +339,9 @@ class AtomFeed(feedgenerator.Atom1Feed):
         )
         handler.addQuickElement("id", entry.id)
         handler.addQuickElement("published", _rfc3339(entry.published))
-        handler.addQuickElement("updated", _rfc3339(entry.modified))
+        # To the microsecond: articles published in the same second (a bulk import, the
+        # demo) would otherwise share atom:updated, which the W3C validator warns about.
+        handler.addQuickElement("updated", _rfc3339(entry.modified, precise=True))
         for name, url in entry.authors:
             handler.startElement("author", {})
             handler.addQuickElement("name", name)
@@ -384,9 +389,13 @@ def _xml(feed: Feed, site: SiteInfo, self_url: str, writer: type) -> HttpRespons
     return response
 
 
-def _rfc3339(value: datetime) -> str:
-    """RFC 3339 to the second, in UTC: 2026-11-27T19:00:00Z."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _rfc3339(value: datetime, *, precise: bool = False) -> str:
+    """RFC 3339 to the second, in UTC: 2026-11-27T19:00:00Z; precise: with the fraction of
+    a second when there is one (2026-11-27T19:00:00.250000Z)."""
+    value = value.astimezone(UTC)
+    if precise and value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json(feed: Feed, site: SiteInfo, self_url: str) -> HttpResponse:
