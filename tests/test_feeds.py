@@ -377,3 +377,16 @@ def test_entries_published_in_the_same_second_have_distinct_atom_updated(
     # A time with no fraction of a second is still written without one.
     published = [entry.findtext(f"{ATOM}published") for entry in entries]
     assert all(re.match(r".*:\d{2}Z$", value) for value in published)
+
+
+def test_rss_writes_ampersands_and_less_than_as_hex_character_references(client, site, news):
+    """Found by the W3C validator (CharacterData, the RSS profile): "&lt;" in a plain-text
+    element such as a section's description is ambiguous to readers; "&#x3C;" is not."""
+    news.intro = "Scores & results <live> from the stadium\x07"
+    news.save_revision().publish()
+    response = client.get("/feed/section/news/")
+    assert b"&#x3C;live&gt;" in response.content and b"Scores &#x26; results" in response.content
+    assert b"&lt;" not in response.content and b"&amp;" not in response.content
+    channel = parse(response).find("channel")
+    # The same text for an XML parser, and the control character is dropped.
+    assert channel.findtext("description") == "Scores & results <live> from the stadium"

@@ -255,9 +255,36 @@ def entries(feed: Feed, site: SiteInfo) -> list[Entry]:
 # --- Writers ---------------------------------------------------------------------------
 
 
+class _RssXMLGenerator(feedgenerator.SimplerXMLGenerator):
+    """Writes "&" and "<" in text as hexadecimal character references (&#x26; &#x3C;), as
+    the RSS Advisory Board's profile asks: readers cannot tell whether "&lt;" in a plain-text
+    element (a section's description, a headline) is text or markup, and the W3C validator
+    warns about it. An XML parser reads the same text either way."""
+
+    def characters(self, content: str) -> None:
+        # clean(): XML 1.0 cannot carry control characters (Django's writer would refuse).
+        content = clean(content or "")
+        if content:
+            content = content.replace("&", "&#x26;").replace("<", "&#x3C;").replace(">", "&gt;")
+            # ignorableWhitespace() is XMLGenerator's public way to write text unescaped.
+            self.ignorableWhitespace(content)
+
+
 class RssFeed(feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with content:encoded (full text) and dc:creator (RSS's own <author> must be
     an email address, and no author's address is ever published)."""
+
+    def write(self, outfile, encoding) -> None:
+        # Django's Rss201rev2Feed.write with the generator above.
+        handler = _RssXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
 
     def rss_attributes(self) -> dict[str, str]:
         return {
