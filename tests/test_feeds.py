@@ -390,3 +390,5 @@ def test_rss_writes_ampersands_and_less_than_as_hex_character_references(client,
     channel = parse(response).find("channel")
     # The same text for an XML parser, and the control character is dropped.
     assert channel.findtext("description") == "Scores & results <live> from the stadium"
+    atom = parse(client.get("/feed/section/news/atom/"))
+    assert atom.findtext(f"{ATOM}subtitle") == "Scores & results <live> from the stadium"

@@ -394,9 +394,9 @@ class AtomFeed(feedgenerator.Atom1Feed):
 
 def _xml(feed: Feed, site: SiteInfo, self_url: str, writer: type) -> HttpResponse:
     generator = writer(
-        title=feed.title,
+        title=clean(feed.title),
         link=feed.link,
-        description=feed.description,
+        description=clean(feed.description),
         feed_url=self_url,
         feed_guid=self_url,
         language=settings.LANGUAGE_CODE,
