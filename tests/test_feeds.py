@@ -274,7 +274,10 @@ def test_html_and_script_in_a_headline_are_escaped_text(client, make_article, ne
     description = item.findtext("description")
     assert description == "&lt;b&gt;bold&lt;/b&gt; &amp; more"
     assert html_tags(description) == [] and html.unescape(description) == "<b>bold</b> & more"
-    assert parse(client.get("/feed/atom/")).find(f"{ATOM}entry/{ATOM}title").text == title
+    # In Atom a headline that reads as markup is sent as type="html", escaped once more.
+    atom_title = parse(client.get("/feed/atom/")).find(f"{ATOM}entry/{ATOM}title")
+    assert atom_title.get("type") == "html" and html_tags(atom_title.text) == []
+    assert html.unescape(atom_title.text) == title
     assert json.loads(client.get("/feed/json/").content)["items"][0]["title"] == title
 
 
@@ -392,3 +395,28 @@ def test_rss_writes_ampersands_and_less_than_as_hex_character_references(client,
     assert channel.findtext("description") == "Scores & results <live> from the stadium"
     atom = parse(client.get("/feed/section/news/atom/"))
     assert atom.findtext(f"{ATOM}subtitle") == "Scores & results <live> from the stadium"
+
+
+def test_atom_text_that_reads_as_markup_is_sent_as_escaped_html(client, make_article, news):
+    """Found by the W3C validator (ContainsUndeclaredHTML): a headline or standfirst with an
+    end tag or an entity in it, sent as type="text", reads as markup to readers."""
+    make_article("Plain headline & no markup", section=news, standfirst="Just text, x < y.")
+    make_article("Why </div> broke the page", section=news, standfirst="<b>bold</b> &amp; more")
+    entries = parse(client.get("/feed/atom/")).findall(f"{ATOM}entry")
+    texts = {}
+    for entry in entries:
+        for name in ("title", "summary"):
+            element = entry.find(f"{ATOM}{name}")
+            if element.get("type") == "html":
+                assert html_tags(element.text) == [], element.text
+                texts[html.unescape(element.text)] = "html"
+            else:
+                assert element.get("type") == "text"
+                assert not re.search(r"</[a-zA-Z]|&#?\w+;", element.text), element.text
+                texts[element.text] = "text"
+    assert texts == {
+        "Plain headline & no markup": "text",
+        "Just text, x < y.": "text",
+        "Why </div> broke the page": "html",
+        "<b>bold</b> &amp; more": "html",
+    }

@@ -336,10 +336,25 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
             handler.addQuickElement("content:encoded", entry.content_html)
 
 
+# An end tag or a character reference in plain text: a reader (and the W3C validator)
+# cannot tell it from markup in an Atom text construct of type "text".
+_MARKUP_LIKE = re.compile(r"</[a-zA-Z]|&#?\w+;")
+
+
+def _atom_text(handler, name: str, text: str) -> None:
+    """An Atom text construct: plain text as type="text", or, when the text holds something
+    that reads as markup ("a <b> tag </b>"), escaped once more as type="html", which every
+    reader shows as the same text."""
+    if _MARKUP_LIKE.search(text):
+        handler.addQuickElement(name, html.escape(text, quote=False), {"type": "html"})
+    else:
+        handler.addQuickElement(name, text, {"type": "text"})
+
+
 class AtomFeed(feedgenerator.Atom1Feed):
     def add_root_elements(self, handler) -> None:
-        handler.addQuickElement("title", self.feed["title"])
-        handler.addQuickElement("subtitle", self.feed["description"])
+        _atom_text(handler, "title", self.feed["title"])
+        _atom_text(handler, "subtitle", self.feed["description"])
         handler.addQuickElement(
             "link", "", {"rel": "alternate", "type": "text/html", "href": self.feed["link"]}
         )
@@ -360,7 +375,7 @@ class AtomFeed(feedgenerator.Atom1Feed):
 
     def add_item_elements(self, handler, item) -> None:
         entry: Entry = item["entry"]
-        handler.addQuickElement("title", entry.title)
+        _atom_text(handler, "title", entry.title)
         handler.addQuickElement(
             "link", "", {"rel": "alternate", "type": "text/html", "href": entry.url}
         )
@@ -376,7 +391,7 @@ class AtomFeed(feedgenerator.Atom1Feed):
             handler.endElement("author")
         for category in entry.categories:
             handler.addQuickElement("category", "", {"term": category})
-        handler.addQuickElement("summary", entry.summary, {"type": "text"})
+        _atom_text(handler, "summary", entry.summary)
         if entry.content_html is not None:
             handler.addQuickElement("content", entry.content_html, {"type": "html"})
         if entry.image is not None and entry.image.length:
