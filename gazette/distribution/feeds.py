@@ -5,6 +5,9 @@ a small writer. The rules of the W3C Feed Validation Service are kept here and t
 tests/test_feeds*.py: absolute URLs everywhere (content too), RFC 822 dates in RSS and
 RFC 3339 in Atom and JSON, an ``atom:link rel="self"``, GUIDs that never change (a tag: URI
 built from the article's id, not its URL), and an enclosure only with its length and type.
+Run on the real validator (README), it also asked for: RSS item descriptions as escaped
+HTML, "&" and "<" in RSS text as hexadecimal references, Atom text that reads as markup
+sent as type="html", and atom:updated to the microsecond.
 """
 
 from __future__ import annotations
