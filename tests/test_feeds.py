@@ -9,9 +9,11 @@ enclosure with its length and type."""
 from __future__ import annotations
 
 import email.utils
+import html
 import json
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from defusedxml import ElementTree
@@ -52,6 +54,26 @@ def story(make_article, news):
     )
 
 
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag) -> None:
+        self.tags.append("/" + tag)
+
+
+def html_tags(fragment: str) -> list[str]:
+    """The elements a reader finds in an HTML fragment (RSS descriptions are HTML)."""
+    parser = _Tags()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tags
+
+
 def check_rss(channel, self_url: str) -> list:
     assert channel.findtext("title")
     assert channel.findtext("link").startswith("http://testserver/")
@@ -65,7 +87,10 @@ def check_rss(channel, self_url: str) -> list:
     for item in items:
         assert item.findtext("title")
         assert item.findtext("link").startswith("http://testserver/")
+        # The W3C validator reads an item's description as HTML: Gazette's is the plain-text
+        # standfirst, so it must hold no element once read as HTML.
         assert item.findtext("description")
+        assert html_tags(item.findtext("description")) == [], item.findtext("description")
         pub_date = item.findtext("pubDate")
         assert RFC822.match(pub_date), pub_date
         assert email.utils.parsedate_to_datetime(pub_date).tzinfo is not None
@@ -245,8 +270,14 @@ def test_html_and_script_in_a_headline_are_escaped_text(client, make_article, ne
     assert b"<script>" not in rss.content
     item = parse(rss).find("channel/item")
     assert item.findtext("title") == title
-    assert item.findtext("description") == "<b>bold</b> & more"
-    assert parse(client.get("/feed/atom/")).find(f"{ATOM}entry/{ATOM}title").text == title
+    # The description is HTML: the standfirst's "<b>" is text there, escaped once more.
+    description = item.findtext("description")
+    assert description == "&lt;b&gt;bold&lt;/b&gt; &amp; more"
+    assert html_tags(description) == [] and html.unescape(description) == "<b>bold</b> & more"
+    # In Atom a headline that reads as markup is sent as type="html", escaped once more.
+    atom_title = parse(client.get("/feed/atom/")).find(f"{ATOM}entry/{ATOM}title")
+    assert atom_title.get("type") == "html" and html_tags(atom_title.text) == []
+    assert html.unescape(atom_title.text) == title
     assert json.loads(client.get("/feed/json/").content)["items"][0]["title"] == title
 
 
@@ -319,3 +350,73 @@ def test_every_page_names_the_site_feeds_and_its_own(client, story, site):
         alternates("/news/") | alternates("/tags/harbour/") | alternates("/authors/jane-roe/")
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_standfirst_that_looks_like_html_is_still_valid_rss(client, make_article, news):
+    """Found by the W3C validator (NotHtml): "<after>" in a standfirst was sent as a broken
+    HTML tag in the item's description, and readers dropped the word."""
+    make_article(section=news, standfirst="Fares frozen <after> a vote of 7 to 2")
+    (item,) = check_rss(parse(client.get("/feed/")).find("channel"), "http://testserver/feed/")
+    assert html.unescape(item.findtext("description")) == "Fares frozen <after> a vote of 7 to 2"
+
+
+def test_entries_published_in_the_same_second_have_distinct_atom_updated(
+    client, make_article, news
+):
+    """Found by the W3C validator (DuplicateUpdated): articles published within one second
+    (the demo, an import) shared atom:updated. It is given to the microsecond."""
+    from gazette.news.models import ArticlePage
+
+    second = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
+    for n in range(3):
+        article = make_article(f"Story {n}", section=news, date=second - timedelta(hours=1))
+        ArticlePage.objects.filter(pk=article.pk).update(
+            last_published_at=second.replace(microsecond=100 * (n + 1)), updated=None
+        )
+    entries = parse(client.get("/feed/atom/")).findall(f"{ATOM}entry")
+    updated = [entry.findtext(f"{ATOM}updated") for entry in entries]
+    assert len(updated) == 3 and len(set(updated)) == 3, updated
+    assert all(RFC3339.match(value) for value in updated)
+    # A time with no fraction of a second is still written without one.
+    published = [entry.findtext(f"{ATOM}published") for entry in entries]
+    assert all(re.match(r".*:\d{2}Z$", value) for value in published)
+
+
+def test_rss_writes_ampersands_and_less_than_as_hex_character_references(client, site, news):
+    """Found by the W3C validator (CharacterData, the RSS profile): "&lt;" in a plain-text
+    element such as a section's description is ambiguous to readers; "&#x3C;" is not."""
+    news.intro = "Scores & results <live> from the stadium\x07"
+    news.save_revision().publish()
+    response = client.get("/feed/section/news/")
+    assert b"&#x3C;live&gt;" in response.content and b"Scores &#x26; results" in response.content
+    assert b"&lt;" not in response.content and b"&amp;" not in response.content
+    channel = parse(response).find("channel")
+    # The same text for an XML parser, and the control character is dropped.
+    assert channel.findtext("description") == "Scores & results <live> from the stadium"
+    atom = parse(client.get("/feed/section/news/atom/"))
+    assert atom.findtext(f"{ATOM}subtitle") == "Scores & results <live> from the stadium"
+
+
+def test_atom_text_that_reads_as_markup_is_sent_as_escaped_html(client, make_article, news):
+    """Found by the W3C validator (ContainsUndeclaredHTML): a headline or standfirst with an
+    end tag or an entity in it, sent as type="text", reads as markup to readers."""
+    make_article("Plain headline & no markup", section=news, standfirst="Just text, x < y.")
+    make_article("Why </div> broke the page", section=news, standfirst="<b>bold</b> &amp; more")
+    entries = parse(client.get("/feed/atom/")).findall(f"{ATOM}entry")
+    texts = {}
+    for entry in entries:
+        for name in ("title", "summary"):
+            element = entry.find(f"{ATOM}{name}")
+            if element.get("type") == "html":
+                assert html_tags(element.text) == [], element.text
+                texts[html.unescape(element.text)] = "html"
+            else:
+                assert element.get("type") == "text"
+                assert not re.search(r"</[a-zA-Z]|&#?\w+;", element.text), element.text
+                texts[element.text] = "text"
+    assert texts == {
+        "Plain headline & no markup": "text",
+        "Just text, x < y.": "text",
+        "Why </div> broke the page": "html",
+        "<b>bold</b> &amp; more": "html",
+    }
