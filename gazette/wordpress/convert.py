@@ -43,6 +43,7 @@ _BLOCK_TAGS = (
 _HAS_BLOCKS = re.compile(rf"<(?:{_BLOCK_TAGS})[\s>/]", re.I)
 _NEWLINE_AT_BLOCK = re.compile(rf"\s*\n\s*(?=</?(?:{_BLOCK_TAGS})[\s>/])|(?<=>)\s*\n\s*(?=<)", re.I)
 _EMPTY_P = re.compile(r"<p>(?:\s|<br>)*</p>")
+_EDGE_BREAKS = re.compile(r"^(?:\s|<br\s*/?>)+|(?:\s|<br\s*/?>)+$")
 # What the converter handles as a block of its own; anything else is inline.
 _BLOCK_NAMES = {
     "audio", "video", "figure", "figcaption", "iframe", "img", "blockquote", "h1", "h2",
@@ -99,7 +100,7 @@ def autop(text: str) -> str:
     return "".join(out)
 
 
-def _shortcodes(text: str) -> str:
+def _shortcodes(text: str, result: Converted) -> str:
     def caption(match: re.Match[str]) -> str:
         inner = match.group(2)
         soup = BeautifulSoup(inner, "html.parser")
@@ -123,7 +124,10 @@ def _shortcodes(text: str) -> str:
         found = _URL.search(match.group(2)) or _URL.search(match.group(3) or "")
         if found is None:
             return match.group(0)  # kept, and reported
-        return f'<figure class="wp-block-embed">{found.group(0)}</figure>'
+        # A link where the shortcode stood: it is often in the middle of a sentence.
+        result.embeds += 1
+        url = html.escape(found.group(0))
+        return f'<a href="{url}">{url}</a>'
 
     text = _CAPTION.sub(caption, text)
     text = _MEDIA.sub(media, text)
@@ -152,7 +156,7 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
         if clean:
             result.blocks.append({"type": "paragraph", "value": clean, "id": _uid()})
         return result
-    text = _shortcodes(content or "")
+    text = _shortcodes(content or "", result)
     soup = BeautifulSoup(autop(text), "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()  # block-editor delimiters: the HTML between them is the content
@@ -185,7 +189,7 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
     inline: list[str] = []  # text and inline markup between two blocks: one paragraph
 
     def flush_inline() -> None:
-        text = "".join(inline).strip()
+        text = _EDGE_BREAKS.sub("", "".join(inline))
         inline.clear()
         if text:
             prose.append("<p>" + re.sub(r"\s*\n\s*", "<br>", text) + "</p>")
@@ -264,6 +268,14 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
                 prose.append(f"<h3>{node.decode_contents()}</h3>")
             elif name in ("ul", "ol", "hr"):
                 prose.append(str(node))
+            elif name == "p" and any(
+                isinstance(child, Tag) and child.name.lower() in _BLOCK_NAMES
+                for child in node.children
+            ):
+                # Classic text with a heading or list in the middle of a paragraph
+                # ("Intro.\n<h2>Title</h2>\nMore."): its pieces, each in its place.
+                walk(list(node.children))
+                flush_inline()
             elif name == "p":
                 inner = node.find_all("img")
                 if inner:
