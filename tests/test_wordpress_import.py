@@ -314,3 +314,20 @@ def test_a_title_with_markup_is_imported_as_text(site, tmp_path, client):
     article = ArticlePage.objects.get()
     assert article.title == "Markup: Title With Markup & more"
     assert "&lt;em&gt;" not in client.get(article.url).content.decode()
+
+
+def test_a_published_post_without_a_date_gets_one_and_its_page_works(site, tmp_path, client):
+    no_date = item(1, "No date").replace(
+        "<wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>", ""
+    )
+    rss_date = (
+        item(2, "Feed date")
+        .replace("<wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>", "")
+        .replace("<title>", "<pubDate>Wed, 05 Jun 2024 16:04:48 +0000</pubDate><title>")
+    )
+    import_wxr(write_wxr(tmp_path, no_date + rss_date))
+    feed_date = ArticlePage.objects.get(title="Feed date")
+    assert feed_date.date.isoformat() == "2024-06-05T16:04:48+00:00"
+    undated = ArticlePage.objects.get(title="No date")
+    assert undated.date is not None
+    assert client.get(undated.url).status_code == 200

@@ -257,10 +257,18 @@ def _tag_slug(name: str) -> str:
     return slug
 
 
+_TITLE_MARKUP = re.compile(
+    r"</?(?:a|abbr|b|big|br|cite|code|del|em|i|ins|mark|q|s|small|span|strong|sub|sup|u)"
+    r"\b[^<>]*>",
+    re.I,
+)
+
+
 def _title(value: str) -> str:
-    """A post title as text: WordPress titles may hold markup ("Title <em>With</em>
-    Markup") and entities, which readers must not see as tags."""
-    return html.unescape(nh3.clean(value, tags=set())).strip()
+    """A post title as text: WordPress titles may hold inline markup ("Title <em>With</em>
+    Markup") and entities, which readers must not see as tags. Anything else that looks
+    like a tag ("Council <approves> budget", as Gazette's own export writes it) is text."""
+    return html.unescape(_TITLE_MARKUP.sub("", value)).strip()
 
 
 def _path_of(url: str) -> str | None:
@@ -578,7 +586,9 @@ class Importer:
             "slug": _slug(item.slug or item.title, f"post-{item.id}"),
             "body": converted.blocks,
             "standfirst": _plain(item.excerpt)[:5000],
-            "date": item.date if (live or item.date) else None,
+            # A published post always has a date (pages show it): WordPress's own, else
+            # the feed's <pubDate>, else now.
+            "date": item.date or (item.pub_date or self.now if live else None),
             "live": live,
             "author": self.author(author_login),
             "tags": self.tag_ids(tags),
@@ -698,11 +708,20 @@ class Importer:
 
     def redirects(self, item: wxr.Item, page_id: int, new_path: str) -> list[Redirect]:
         """The post's old permalink (dated, category-based, ... whatever <link> shows);
-        /?p=ID and /?page_id=ID are answered by views.wordpress_root from Imported."""
+        /?p=ID and /?page_id=ID are answered by views.wordpress_root from Imported, but
+        not /blog/?p=ID of a WordPress in a folder: those are redirects too (from <link>,
+        or <guid> when it names this post)."""
+        urls = [item.link]
+        guid = urlsplit(item.guid)
+        if guid.netloc == urlsplit(item.link).netloc and guid.query in (
+            f"p={item.id}",
+            f"page_id={item.id}",
+        ):
+            urls.append(item.guid)
         out = []
-        for url in {item.link}:
+        for url in dict.fromkeys(urls):
             path = _path_of(url) if url else None
-            if path is None or urlsplit(path).query:
+            if path is None or (urlsplit(path).query and urlsplit(path).path in ("", "/")):
                 continue
             old = Redirect.normalise_path(path)
             if old != Redirect.normalise_path(new_path) and len(old) <= 255:

@@ -9,6 +9,7 @@ stays flat however long the file. Errors carry the line and column expat reports
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ class Item:
     content: str = ""
     excerpt: str = ""
     date: dt.datetime | None = None
+    pub_date: dt.datetime | None = None  # RSS <pubDate>, for a post without wp:post_date
     status: str = ""
     slug: str = ""
     parent: int = 0
@@ -248,6 +250,13 @@ def _item(elem: Element, line: int, lines: dict[int, int]) -> Item:
     item.content = _text(elem, "content:encoded")
     item.excerpt = _text(elem, "excerpt:encoded")
     item.date = parse_date(_text(elem, "wp:post_date_gmt"), _text(elem, "wp:post_date"))
+    if item.date is None and (pub := _text(elem, "pubDate")):
+        try:
+            item.pub_date = email.utils.parsedate_to_datetime(pub)
+        except (TypeError, ValueError):
+            pass
+        if item.pub_date is not None and item.pub_date.tzinfo is None:
+            item.pub_date = None  # a date without its zone is not worth guessing
     item.status = _text(elem, "wp:status")
     item.slug = _text(elem, "wp:post_name")
     item.parent = _int(_text(elem, "wp:post_parent") or "0", "wp:post_parent", line)
