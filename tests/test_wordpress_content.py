@@ -171,3 +171,15 @@ def test_a_gallery_without_ids_shows_the_images_attached_to_the_post():
     )
     assert fill_galleries('[gallery ids="5"]', [611]) == '[gallery ids="5"]'
     assert fill_galleries("[gallery]", []) == "[gallery]"
+
+
+def test_a_table_keeps_a_row_per_line_and_a_poem_its_lines():
+    result = convert(
+        "<table><tr><th>Employee</th><th>Salary</th></tr>"
+        "<tr><td>Jane</td><td>$1</td></tr><tr><td></td><td></td></tr></table>\n"
+        "<pre>Two roads diverged in a yellow wood,\nAnd sorry I could not travel both</pre>"
+    )
+    assert result.blocks[0]["value"] == (
+        "<p>Employee · Salary<br>Jane · $1</p>"
+        "<p>Two roads diverged in a yellow wood,<br>And sorry I could not travel both</p>"
+    )

@@ -291,8 +291,20 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
                 walk(list(node.children))
             elif name in ("script", "style", "form", "noscript"):
                 continue
-            elif name in ("pre", "table", "dl", "address"):
-                prose.append(f"<p>{html.escape(node.get_text(chr(10)))}</p>")
+            elif name == "table":
+                # Rich text has no tables: a row per line, its cells apart, so that the
+                # figures stay readable (a table of numbers run together is not).
+                rows = [
+                    " · ".join(c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"]))
+                    for tr in node.find_all("tr")
+                ]
+                lines = [html.escape(row) for row in rows if row.strip(" ·")]
+                if lines:
+                    prose.append("<p>" + "<br>".join(lines) + "</p>")
+            elif name in ("pre", "dl", "address"):
+                # Its lines stay lines (poems, addresses, code).
+                lines = [html.escape(line) for line in node.get_text("\n").strip("\n").split("\n")]
+                prose.append("<p>" + "<br>".join(lines) + "</p>")
 
     walk(list(soup.children))
     flush_inline()
