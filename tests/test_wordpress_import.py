@@ -331,3 +331,23 @@ def test_a_published_post_without_a_date_gets_one_and_its_page_works(site, tmp_p
     undated = ArticlePage.objects.get(title="No date")
     assert undated.date is not None
     assert client.get(undated.url).status_code == 200
+
+
+def test_an_image_not_fetched_is_counted_once_however_often_it_is_shown(site, tmp_path):
+    image = '<img class="wp-image-9" src="https://old.example.com/uploads/a.jpg" alt="A">'
+    attachment = item(9, "A", kind="attachment").replace(
+        "<wp:status>publish</wp:status>",
+        "<wp:status>inherit</wp:status>"
+        "<wp:attachment_url>https://old.example.com/uploads/a.jpg</wp:attachment_url>",
+    )
+    thumb = (
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        "<wp:meta_value>9</wp:meta_value></wp:postmeta>"
+    )
+    body = (
+        attachment
+        + item(1, "One", content=image + image, extra=thumb)
+        + item(2, "Two", content=image)
+    )
+    report = import_wxr(write_wxr(tmp_path, body))
+    assert report.skipped[("images", "no --media-dir or --media-from-url given")] == 1

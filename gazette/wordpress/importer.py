@@ -307,6 +307,7 @@ class Importer:
         self.tags: dict[str, int] = {}  # tag name → taggit Tag pk
         self.slugs: dict[int, set[str]] = {}  # section pk → its children's slugs
         self.batch: list[wxr.Item] = []
+        self.not_fetched: set[int] = set()  # attachments skipped for want of a media source
         # Pages whose parent page comes later in the file (WordPress does not sort them):
         # made once their parent is.
         self.deferred: list[wxr.Item] = []
@@ -462,7 +463,11 @@ class Importer:
             return None
         url, title = self.plan.attachments[attachment_id]
         if not self.media.enabled:
-            self.report.skipped[("images", "no --media-dir or --media-from-url given")] += 1
+            # Counted once per image, however many posts show it: the summary's count is
+            # the file's.
+            if attachment_id not in self.not_fetched:
+                self.not_fetched.add(attachment_id)
+                self.report.skipped[("images", "no --media-dir or --media-from-url given")] += 1
             return None
         try:
             data = self.media.get(url)
