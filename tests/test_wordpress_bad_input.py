@@ -131,3 +131,19 @@ def test_an_import_killed_midway_finishes_on_the_next_run(site, monkeypatch):
     from wagtail.models import Page
 
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_an_error_known_by_its_line_only_does_not_print_a_missing_column(site, tmp_path):
+    path = tmp_path / "no-version.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n'
+        "<item><wp:post_id>1</wp:post_id></item>\n"
+        "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("import", "wordpress", str(path))
+    assert "line 3: no <wp:wxr_version>" in str(caught.value)
+    assert "None" not in str(caught.value)
+    assert nothing_imported()

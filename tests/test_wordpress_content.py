@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gazette.news.models import ArticlePage
-from gazette.wordpress.convert import convert
+from gazette.wordpress.convert import convert, fill_galleries
 from gazette.wordpress.importer import import_wxr
 
 THEME = Path(__file__).parent / "fixtures" / "wordpress" / "theme-unit-test.xml"
@@ -91,3 +91,95 @@ def test_an_imported_block_editor_post_reads_well(imported, client):
     assert 'href="https://www.youtube.com/watch?v=abc"' in page
     assert "[contact-form-7" in page
     assert "shortcode [contact-form-7] kept as text" in imported.notes
+
+
+# -- cases from the Theme Unit Test data, written small --
+
+
+def test_a_url_alone_on_its_line_leaves_the_next_paragraph_whole():
+    result = convert(
+        "https://www.youtube.com/watch?v=SQEQr7c0-dw\n\n"
+        'Learn more about <a href="https://codex.wordpress.org/Embeds">WordPress Embeds</a>.'
+    )
+    assert result.blocks[0]["value"] == (
+        '<p><a href="https://www.youtube.com/watch?v=SQEQr7c0-dw">'
+        "https://www.youtube.com/watch?v=SQEQr7c0-dw</a></p>"
+        '<p>Learn more about <a href="https://codex.wordpress.org/Embeds">WordPress Embeds</a>.</p>'
+    )
+
+
+def test_text_between_blocks_is_one_paragraph_with_its_links():
+    result = convert(
+        'Verify that:\n<ul>\n\t<li>one</li>\n</ul>\nSee <a href="https://example.org/">this</a>'
+        " and <em>that</em>.\n<h2>Next</h2>"
+    )
+    assert result.blocks[0]["value"] == (
+        '<p>Verify that:</p><ul>\n<li>one</li>\n</ul><p>See <a href="https://example.org/">'
+        "this</a> and <em>that</em>.</p><h2>Next</h2>"
+    )
+
+
+def test_classic_text_around_a_heading_is_paragraphs_without_stray_breaks():
+    result = convert("Intro text.\n<h2>One Column</h2>\nMore text.\n\nLast paragraph.")
+    assert result.blocks[0]["value"] == (
+        "<p>Intro text.</p><h2>One Column</h2><p>More text.</p><p>Last paragraph.</p>"
+    )
+
+
+def test_an_embed_block_links_its_url_and_keeps_its_caption_apart():
+    result = convert(
+        '<!-- wp:embed {"url":"https://youtu.be/ex8fMxXJDJw"} -->\n'
+        '<figure class="wp-block-embed is-provider-youtube"><div class="wp-block-embed__wrapper">'
+        "\nhttps://youtu.be/ex8fMxXJDJw\n</div><figcaption>YouTube<br></figcaption></figure>\n"
+        "<!-- /wp:embed -->"
+    )
+    assert result.blocks[0]["value"] == (
+        '<p><a href="https://youtu.be/ex8fMxXJDJw">https://youtu.be/ex8fMxXJDJw</a></p>'
+        "<p>YouTube</p>"
+    )
+    assert result.embeds == 1
+
+
+def test_audio_and_video_become_links_to_what_they_play():
+    mp3 = "https://old.example/wp-content/uploads/blues.mp3"
+    mov = "https://old.example/wp-content/uploads/slider.mov"
+    result = convert(
+        f'<!-- wp:audio --><figure class="wp-block-audio"><audio controls src="{mp3}"></audio>'
+        "</figure><!-- /wp:audio -->\n"
+        f'<figure class="wp-block-video"><video controls><source src="{mov}"></video>'
+        "<figcaption>A video caption.</figcaption></figure>\n\n"
+        f'Shortcode: [audio {mov}] and [video src="{mp3}"][/video]'
+    )
+    html = result.blocks[0]["value"]
+    assert html.count(f'<a href="{mp3}">') == 2 and html.count(f'<a href="{mov}">') == 2
+    assert "<p>A video caption.</p>" in html
+    assert "[audio" not in html and "[video" not in html
+    assert result.shortcodes == set() and result.embeds == 4
+
+
+def test_a_table_caption_is_a_paragraph_not_loose_text():
+    result = convert(
+        '<figure class="wp-block-table"><table><tbody><tr><td>cell</td></tr></tbody></table>'
+        '<figcaption class="wp-element-caption">Table caption</figcaption></figure>'
+    )
+    assert result.blocks[0]["value"] == "<p>cell</p><p>Table caption</p>"
+
+
+def test_a_gallery_without_ids_shows_the_images_attached_to_the_post():
+    assert fill_galleries('[gallery]\n[gallery columns="2"]', [611, 761]) == (
+        '[gallery ids="611,761"]\n[gallery columns="2" ids="611,761"]'
+    )
+    assert fill_galleries('[gallery ids="5"]', [611]) == '[gallery ids="5"]'
+    assert fill_galleries("[gallery]", []) == "[gallery]"
+
+
+def test_a_table_keeps_a_row_per_line_and_a_poem_its_lines():
+    result = convert(
+        "<table><tr><th>Employee</th><th>Salary</th></tr>"
+        "<tr><td>Jane</td><td>$1</td></tr><tr><td></td><td></td></tr></table>\n"
+        "<pre>Two roads diverged in a yellow wood,\nAnd sorry I could not travel both</pre>"
+    )
+    assert result.blocks[0]["value"] == (
+        "<p>Employee · Salary<br>Jane · $1</p>"
+        "<p>Two roads diverged in a yellow wood,<br>And sorry I could not travel both</p>"
+    )

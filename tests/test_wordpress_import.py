@@ -189,3 +189,165 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(site):
     bar: list[str] = []
     import_wxr(THEME, write=bar.append, tty=True)
     assert "\rItems: 13 in" in "".join(bar)
+
+
+# -- what the real Theme Unit Test export (WordPress.com) holds, in small hand-written files --
+
+WP = "http://wordpress.org/export/1.2/"
+
+
+def write_wxr(tmp_path: Path, body: str, ns: str = WP, authors: str = "") -> Path:
+    """A WXR file around `body` (terms and items), with `ns` as its wp: namespace."""
+    path = tmp_path / "export.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="{ns}excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="{ns}">
+<channel><title>Test</title><link>https://old.example.com</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://old.example.com</wp:base_blog_url>
+<wp:author><wp:author_login>ann</wp:author_login>
+<wp:author_display_name>Ann Lee</wp:author_display_name></wp:author>
+{authors}{body}
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def item(wp_id: int, title: str, *, kind: str = "post", parent: int = 0, extra: str = "",
+         content: str = "Text.", creator: str = "ann", slug: str = "") -> str:  # fmt: skip
+    return f"""<item><title>{title}</title><dc:creator>{creator}</dc:creator>
+<link>https://old.example.com/?p={wp_id}</link>
+<content:encoded><![CDATA[{content}]]></content:encoded>
+<wp:post_id>{wp_id}</wp:post_id><wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>
+<wp:post_name>{slug or f"item-{wp_id}"}</wp:post_name><wp:status>publish</wp:status>
+<wp:post_parent>{parent}</wp:post_parent><wp:post_type>{kind}</wp:post_type>{extra}</item>"""
+
+
+def test_a_wordpress_com_export_with_https_namespaces_imports(site, tmp_path):
+    # WordPress.com (and the Theme Unit Test data) write https://wordpress.org/export/1.2/.
+    path = write_wxr(tmp_path, item(1, "Hello"), ns="https://wordpress.org/export/1.2/")
+    report = import_wxr(path)
+    assert report.created["posts"] == 1
+    assert ArticlePage.objects.get().title == "Hello"
+    assert AuthorPage.objects.get().title == "Ann Lee"
+
+
+def test_a_menu_item_listed_once_per_menu_does_not_stop_the_import(site, tmp_path):
+    menu = '<category domain="nav_menu" nicename="{0}">{0}</category>'
+    body = (
+        item(7, "", kind="nav_menu_item", extra=menu.format("main"))
+        + item(7, "", kind="nav_menu_item", extra=menu.format("footer"))
+        + item(8, "A post")
+    )
+    report = import_wxr(write_wxr(tmp_path, body))
+    assert report.created["posts"] == 1
+    assert report.plan.items["nav_menu_item"] == 2
+    assert report.skipped[("nav_menu_item", "not content")] == 2
+
+
+def test_a_category_listed_twice_is_counted_once_and_the_summary_reads_well(site, tmp_path):
+    body = """<wp:category><wp:category_nicename>news</wp:category_nicename>
+<wp:cat_name>News</wp:cat_name></wp:category>
+<wp:term><wp:term_taxonomy>category</wp:term_taxonomy><wp:term_slug>news</wp:term_slug>
+<wp:term_name>News</wp:term_name></wp:term>"""
+    report = import_wxr(write_wxr(tmp_path, body + item(1, "One") + item(2, "Two")))
+    assert report.plan.terms == {"categories": 1}
+    first = report.lines()[0]
+    assert first.endswith(": 2 posts, 0 comments, 1 authors, 1 categories"), first
+    no_terms = import_wxr(write_wxr(tmp_path, item(3, "Three")), dry_run=True)
+    assert no_terms.lines()[0].endswith(": 1 post, 0 comments, 1 authors"), no_terms.lines()
+
+
+def test_pages_listed_before_their_parents_keep_their_hierarchy(site, tmp_path):
+    body = (
+        item(3, "Level 3", kind="page", parent=2, slug="level-3")
+        + item(2, "Level 2", kind="page", parent=1, slug="level-2")
+        + item(1, "Level 1", kind="page", slug="level-1")
+    )
+    report = import_wxr(write_wxr(tmp_path, body))
+    level3 = StandardPage.objects.get(title="Level 3")
+    assert level3.url_path.endswith("/level-1/level-2/level-3/")
+    assert level3.get_parent().title == "Level 2"
+    assert not any("parent page is missing" in note for note in report.notes)
+    assert report.created["pages"] == 3
+
+
+def test_a_page_whose_parent_is_not_in_the_file_goes_under_home(site, tmp_path):
+    report = import_wxr(write_wxr(tmp_path, item(3, "Orphan", kind="page", parent=99)))
+    assert StandardPage.objects.get().get_parent().specific_class.__name__ == "HomePage"
+    assert report.notes["pages whose parent page is missing put under home"] == 1
+
+
+def test_a_creator_with_a_stray_angle_bracket_is_the_declared_author(site, tmp_path):
+    report = import_wxr(write_wxr(tmp_path, item(1, "One", creator="&gt;ann")))
+    assert AuthorPage.objects.count() == 1
+    assert report.created["authors"] == 1
+    assert ArticlePage.objects.get().byline[0].author.title == "Ann Lee"
+
+
+def test_further_top_level_categories_become_tags(site, tmp_path):
+    cats = "".join(
+        f'<category domain="category" nicename="{slug}">{name}</category>'
+        for slug, name in (("classic", "Classic"), ("media", "Media"), ("edge", "Edge Case"))
+    )
+    import_wxr(write_wxr(tmp_path, item(1, "Filed thrice", extra=cats)))
+    article = ArticlePage.objects.get()
+    assert article.section.title == "Classic"
+    assert set(article.tags.names()) == {"Media", "Edge Case"}
+
+
+def test_a_greek_tag_gets_a_working_tag_page(site, tmp_path, client):
+    extra = '<category domain="post_tag" nicename="content-2">content περιεχόμενο</category>'
+    extra2 = '<category domain="post_tag" nicename="greek">Ελληνικά</category>'
+    import_wxr(write_wxr(tmp_path, item(1, "Tagged", extra=extra + extra2)))
+    article = ArticlePage.objects.get()
+    assert client.get(article.url).status_code == 200
+    for tag in article.tags.all():
+        assert tag.slug.isascii(), tag.slug
+        assert client.get(f"/tags/{tag.slug}/").status_code == 200
+
+
+def test_a_title_with_markup_is_imported_as_text(site, tmp_path, client):
+    title = "<![CDATA[Markup: Title <em>With</em> <b>Mark<sup>up</sup></b> &amp; more]]>"
+    import_wxr(write_wxr(tmp_path, item(1, title)))
+    article = ArticlePage.objects.get()
+    assert article.title == "Markup: Title With Markup & more"
+    assert "&lt;em&gt;" not in client.get(article.url).content.decode()
+
+
+def test_a_published_post_without_a_date_gets_one_and_its_page_works(site, tmp_path, client):
+    no_date = item(1, "No date").replace(
+        "<wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>", ""
+    )
+    rss_date = (
+        item(2, "Feed date")
+        .replace("<wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>", "")
+        .replace("<title>", "<pubDate>Wed, 05 Jun 2024 16:04:48 +0000</pubDate><title>")
+    )
+    import_wxr(write_wxr(tmp_path, no_date + rss_date))
+    feed_date = ArticlePage.objects.get(title="Feed date")
+    assert feed_date.date.isoformat() == "2024-06-05T16:04:48+00:00"
+    undated = ArticlePage.objects.get(title="No date")
+    assert undated.date is not None
+    assert client.get(undated.url).status_code == 200
+
+
+def test_an_image_not_fetched_is_counted_once_however_often_it_is_shown(site, tmp_path):
+    image = '<img class="wp-image-9" src="https://old.example.com/uploads/a.jpg" alt="A">'
+    attachment = item(9, "A", kind="attachment").replace(
+        "<wp:status>publish</wp:status>",
+        "<wp:status>inherit</wp:status>"
+        "<wp:attachment_url>https://old.example.com/uploads/a.jpg</wp:attachment_url>",
+    )
+    thumb = (
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        "<wp:meta_value>9</wp:meta_value></wp:postmeta>"
+    )
+    body = (
+        attachment
+        + item(1, "One", content=image + image, extra=thumb)
+        + item(2, "Two", content=image)
+    )
+    report = import_wxr(write_wxr(tmp_path, body))
+    assert report.skipped[("images", "no --media-dir or --media-from-url given")] == 1

@@ -176,3 +176,32 @@ def test_a_media_dir_path_cannot_escape_the_folder(tmp_path):
     (tmp_path / "uploads").mkdir()
     with pytest.raises(MediaError):
         media.local_file(tmp_path / "uploads", "https://x.example/../secret.png")
+
+
+def test_a_gallery_without_ids_shows_the_images_attached_to_its_post(site, tmp_path):
+    (tmp_path / "uploads" / "2008" / "06").mkdir(parents=True)
+    for name, colour in (("a.png", "red"), ("b.png", "blue")):
+        (tmp_path / "uploads" / "2008" / "06" / name).write_bytes(png(colour))
+    attachment = """<item><title>{0}</title><wp:post_id>{1}</wp:post_id>
+<wp:post_parent>555</wp:post_parent><wp:status>inherit</wp:status>
+<wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://old.example/wp-content/uploads/2008/06/{0}</wp:attachment_url></item>"""
+    path = tmp_path / "gallery.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Post Format: Gallery</title><wp:post_id>555</wp:post_id>
+<content:encoded><![CDATA[[gallery]
+
+Some words.]]></content:encoded><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:post_date_gmt>2010-09-10 14:24:14</wp:post_date_gmt></item>
+{attachment.format("a.png", 611)}{attachment.format("b.png", 612)}
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    report = import_wxr(path, media=MediaSource(media_dir=tmp_path / "uploads"))
+    body = ArticlePage.objects.get().body.raw_data
+    assert [b["type"] for b in body] == ["image", "image", "paragraph"]
+    assert len({b["value"]["image"] for b in body[:2]}) == 2
+    assert report.created["images"] == 2

@@ -63,3 +63,35 @@ def test_the_home_page_is_still_the_home_page(imported, client):
     response = client.get("/")
     assert response.status_code == 200
     assert "Template: Sticky" in response.content.decode()
+
+
+def test_plain_permalinks_of_a_wordpress_in_a_folder_redirect(site, client, tmp_path):
+    path = tmp_path / "folder.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><link>https://old.example.com/blog</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>In a folder</title><link>https://old.example.com/blog/?p=5</link>
+<guid isPermaLink="false">https://old.example.com/blog/?p=5</guid>
+<wp:post_id>5</wp:post_id><wp:post_name>in-a-folder</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:post_date_gmt>2024-06-05 16:04:48</wp:post_date_gmt></item>
+<item><title>Pretty link, plain guid</title><link>https://old.example.com/blog/2024/pretty/</link>
+<guid isPermaLink="false">https://old.example.com/blog/?p=6</guid>
+<wp:post_id>6</wp:post_id><wp:post_name>pretty</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:post_date_gmt>2024-06-05 16:04:48</wp:post_date_gmt></item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    import_wxr(path)
+    for old, title in (
+        ("/blog/?p=5", "In a folder"),
+        ("/blog/?p=6", "Pretty link, plain guid"),
+        ("/blog/2024/pretty/", "Pretty link, plain guid"),
+        ("/?p=5", "In a folder"),
+    ):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == article(title).url

@@ -31,12 +31,26 @@ _SHORTCODE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)([^\]]*)\]")
 _CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.S)
 _GALLERY = re.compile(r"\[gallery([^\]]*)\]")
 _EMBED = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.S)
-_LONE_URL = re.compile(r"^\s*(https?://[^\s<>\"]+)\s*$", re.M)
+# [audio https://...mp3], [video src="..."]: what they play becomes a link, as embeds do.
+_MEDIA = re.compile(r"\[(audio|video)\b([^\]]*)\](?:(.*?)\[/\1\])?", re.S)
+_URL = re.compile(r"https?://[^\s\"'\]<>]+")
+# Spaces, not \s: a blank line after the URL must stay, it separates paragraphs.
+_LONE_URL = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.M)
 _BLOCK_TAGS = (
     "p|div|h[1-6]|ul|ol|li|blockquote|figure|pre|table|hr|dl|address|section|article"
     "|aside|header|footer|form|iframe|video|audio"
 )
 _HAS_BLOCKS = re.compile(rf"<(?:{_BLOCK_TAGS})[\s>/]", re.I)
+_NEWLINE_AT_BLOCK = re.compile(rf"\s*\n\s*(?=</?(?:{_BLOCK_TAGS})[\s>/])|(?<=>)\s*\n\s*(?=<)", re.I)
+_EMPTY_P = re.compile(r"<p>(?:\s|<br>)*</p>")
+_EDGE_BREAKS = re.compile(r"^(?:\s|<br\s*/?>)+|(?:\s|<br\s*/?>)+$")
+# What the converter handles as a block of its own; anything else is inline.
+_BLOCK_NAMES = {
+    "audio", "video", "figure", "figcaption", "iframe", "img", "blockquote", "h1", "h2",
+    "h3", "h4", "h5", "h6", "ul", "ol", "hr", "p", "div", "section", "article", "aside",
+    "header", "footer", "main", "script", "style", "form", "noscript", "pre", "table",
+    "dl", "address",
+}  # fmt: skip
 _ATTR = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
 _KNOWN = {"caption", "gallery", "embed"}
 
@@ -53,6 +67,20 @@ def _uid() -> str:
     return str(uuid.uuid4())
 
 
+def fill_galleries(text: str, attachment_ids: list[int]) -> str:
+    """[gallery] without ids= shows the images attached to the post: name them."""
+    if not attachment_ids or "[gallery" not in text:
+        return text
+    ids = ",".join(str(i) for i in attachment_ids)
+
+    def fill(match: re.Match[str]) -> str:
+        if "ids" in dict(_ATTR.findall(match.group(1))):
+            return match.group(0)
+        return f'[gallery{match.group(1)} ids="{ids}"]'
+
+    return _GALLERY.sub(fill, text)
+
+
 def autop(text: str) -> str:
     """WordPress's wpautop, briefly: blank lines separate paragraphs, a single newline is a
     line break, block-level HTML stays as it is."""
@@ -66,11 +94,13 @@ def autop(text: str) -> str:
         if _HAS_BLOCKS.match(chunk) or chunk.startswith("<!--"):
             out.append(chunk)
         else:
+            # A newline next to a block tag is layout, not a line break (as in wpautop).
+            chunk = _NEWLINE_AT_BLOCK.sub(" ", chunk)
             out.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
     return "".join(out)
 
 
-def _shortcodes(text: str) -> str:
+def _shortcodes(text: str, result: Converted) -> str:
     def caption(match: re.Match[str]) -> str:
         inner = match.group(2)
         soup = BeautifulSoup(inner, "html.parser")
@@ -90,7 +120,17 @@ def _shortcodes(text: str) -> str:
         )
         return f'<figure class="wp-block-gallery">{imgs}</figure>' if imgs else ""
 
+    def media(match: re.Match[str]) -> str:
+        found = _URL.search(match.group(2)) or _URL.search(match.group(3) or "")
+        if found is None:
+            return match.group(0)  # kept, and reported
+        # A link where the shortcode stood: it is often in the middle of a sentence.
+        result.embeds += 1
+        url = html.escape(found.group(0))
+        return f'<a href="{url}">{url}</a>'
+
     text = _CAPTION.sub(caption, text)
+    text = _MEDIA.sub(media, text)
     text = _GALLERY.sub(gallery, text)
     text = _EMBED.sub(
         lambda m: f'<figure class="wp-block-embed">{m.group(1).strip()}</figure>', text
@@ -116,14 +156,14 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
         if clean:
             result.blocks.append({"type": "paragraph", "value": clean, "id": _uid()})
         return result
-    text = _shortcodes(content or "")
+    text = _shortcodes(content or "", result)
     soup = BeautifulSoup(autop(text), "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()  # block-editor delimiters: the HTML between them is the content
     prose: list[str] = []
 
     def flush() -> None:
-        clean = sanitise_rich_text("".join(prose)).strip()
+        clean = _EMPTY_P.sub("", sanitise_rich_text("".join(prose))).strip()
         if clean:
             result.blocks.append({"type": "paragraph", "value": clean, "id": _uid()})
         prose.clear()
@@ -146,22 +186,49 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
             {"type": "image", "value": {"image": pk, "caption": caption}, "id": _uid()}
         )
 
+    inline: list[str] = []  # text and inline markup between two blocks: one paragraph
+
+    def flush_inline() -> None:
+        text = _EDGE_BREAKS.sub("", "".join(inline))
+        inline.clear()
+        if text:
+            prose.append("<p>" + re.sub(r"\s*\n\s*", "<br>", text) + "</p>")
+
     def walk(nodes: list[Any]) -> None:
         for node in nodes:
             if isinstance(node, NavigableString):
-                if str(node).strip():
-                    prose.append(html.escape(str(node)))
+                inline.append(html.escape(str(node)))
                 continue
             if not isinstance(node, Tag):
                 continue
             name = node.name.lower()
             classes = " ".join(node.get("class") or [])
-            if name == "figure" and "wp-block-embed" in classes or name == "iframe":
-                url = node.get("src") or node.get_text(" ", strip=True)
+            if name not in _BLOCK_NAMES:
+                inline.append(str(node))
+                continue
+            flush_inline()
+            if name in ("audio", "video"):
+                # What was played becomes a link to it (readers' pages load no players).
+                source = node.find("source")
+                url = str(node.get("src") or (source.get("src") if source else "") or "")
                 result.embeds += 1
-                if url:
-                    url = str(url)
+                if url.startswith(("http://", "https://")):
                     prose.append(f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>')
+            elif name == "figure" and "wp-block-embed" in classes or name == "iframe":
+                # The embedded address, not the caption that may follow it in the figure.
+                found = _URL.search(str(node.get("src") or "") or node.get_text(" "))
+                result.embeds += 1
+                if found:
+                    url = found.group(0)
+                    prose.append(f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>')
+                caption_tag = node.find("figcaption")
+                caption = caption_tag.get_text(" ", strip=True) if caption_tag else ""
+                if caption:
+                    prose.append(f"<p>{html.escape(caption)}</p>")
+            elif name == "figcaption":  # of a table, a video...: its text, as a paragraph
+                caption = node.get_text(" ", strip=True)
+                if caption:
+                    prose.append(f"<p>{html.escape(caption)}</p>")
             elif name == "figure":
                 imgs = node.find_all("img")
                 caption_tag = node.find("figcaption")
@@ -201,6 +268,14 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
                 prose.append(f"<h3>{node.decode_contents()}</h3>")
             elif name in ("ul", "ol", "hr"):
                 prose.append(str(node))
+            elif name == "p" and any(
+                isinstance(child, Tag) and child.name.lower() in _BLOCK_NAMES
+                for child in node.children
+            ):
+                # Classic text with a heading or list in the middle of a paragraph
+                # ("Intro.\n<h2>Title</h2>\nMore."): its pieces, each in its place.
+                walk(list(node.children))
+                flush_inline()
             elif name == "p":
                 inner = node.find_all("img")
                 if inner:
@@ -216,12 +291,23 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
                 walk(list(node.children))
             elif name in ("script", "style", "form", "noscript"):
                 continue
-            elif name in ("pre", "table", "dl", "address"):
-                prose.append(f"<p>{html.escape(node.get_text(chr(10)))}</p>")
-            else:  # inline content at the top level: a paragraph of its own
-                prose.append(f"<p>{node}</p>")
+            elif name == "table":
+                # Rich text has no tables: a row per line, its cells apart, so that the
+                # figures stay readable (a table of numbers run together is not).
+                rows = [
+                    " · ".join(c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"]))
+                    for tr in node.find_all("tr")
+                ]
+                lines = [html.escape(row) for row in rows if row.strip(" ·")]
+                if lines:
+                    prose.append("<p>" + "<br>".join(lines) + "</p>")
+            elif name in ("pre", "dl", "address"):
+                # Its lines stay lines (poems, addresses, code).
+                lines = [html.escape(line) for line in node.get_text("\n").strip("\n").split("\n")]
+                prose.append("<p>" + "<br>".join(lines) + "</p>")
 
     walk(list(soup.children))
+    flush_inline()
     flush()
     for block in result.blocks:
         if block["type"] == "paragraph":

@@ -87,6 +87,7 @@ COMMENT_STATUS = {
     "trash": Comment.Status.TRASH,
     "post-trashed": Comment.Status.TRASH,
 }
+IMPORTED_TYPES = ("post", "page", "attachment", "")  # "" is read as a post
 SKIPPED_TYPES = {"revision", "nav_menu_item", "custom_css", "customize_changeset",
                  "oembed_cache", "wp_global_styles", "wp_navigation", "wp_template",
                  "wp_template_part", "wp_block", "user_request"}  # fmt: skip
@@ -108,6 +109,10 @@ class Plan:
     comments: int = 0
     attachments: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (url, title)
     too_big: set[int] = field(default_factory=set)
+    logins: set[str] = field(default_factory=set)
+    term_keys: set[tuple[str, str]] = field(default_factory=set)
+    pages: set[int] = field(default_factory=set)  # IDs of the pages the file holds
+    children: dict[int, list[int]] = field(default_factory=dict)  # post → its attachments
 
     @property
     def item_total(self) -> int:
@@ -127,11 +132,18 @@ class Report:
 
     def lines(self) -> list[str]:
         plan = self.plan
-        items = ", ".join(f"{n:,} {t}" for t, n in sorted(plan.items.items())) or "no items"
+        items = ", ".join(
+            f"{n:,} {t}{'' if n == 1 else 's'}" for t, n in sorted(plan.items.items())
+        )
+        holds = [
+            items or "no items",
+            f"{plan.comments:,} comments",
+            f"{plan.authors:,} authors",
+            *(f"{n:,} {t}" for t, n in sorted(plan.terms.items())),
+        ]
         out = [
             f"WXR {plan.channel.version} from {plan.channel.site or 'an unnamed site'}: "
-            f"{items}, {plan.comments:,} comments, {plan.authors:,} authors, "
-            + ", ".join(f"{n:,} {t}" for t, n in sorted(plan.terms.items()))
+            + ", ".join(holds)
         ]
         if plan.statuses:
             out.append(
@@ -169,22 +181,34 @@ def check(path: Path, progress: Callable[[int], None] | None = None) -> Plan:
             plan.channel = event
         elif isinstance(event, wxr.Author):
             plan.authors += 1
+            plan.logins.add(event.login)
         elif isinstance(event, wxr.Term):
-            plan.terms[{"post_tag": "tags", "category": "categories"}.get(
-                event.taxonomy, "other terms")] += 1  # fmt: skip
+            # A term is counted once, though WordPress.com lists some twice (as
+            # <wp:category> and again as <wp:term>).
+            if (event.taxonomy, event.slug) not in plan.term_keys:
+                plan.term_keys.add((event.taxonomy, event.slug))
+                plan.terms[{"post_tag": "tags", "category": "categories"}.get(
+                    event.taxonomy, "other terms")] += 1  # fmt: skip
         else:
-            if event.id in post_ids:
+            if event.post_type in IMPORTED_TYPES and event.id in post_ids:
                 raise wxr.WXRError(
                     f"post ID {event.id} is used twice (first on line {post_ids[event.id]}): "
                     "the file is not one export of one site",
                     event.line,
                 )
-            post_ids[event.id] = event.line
+            if event.post_type in IMPORTED_TYPES:
+                # Only where it matters: WordPress.com exports list a menu item once per
+                # menu it is in (the Theme Unit Test data does), and menus are skipped.
+                post_ids.setdefault(event.id, event.line)
             plan.items[event.post_type or "post"] += 1
             if event.post_type == "post":
                 plan.statuses[event.status or "publish"] += 1
             if event.post_type == "attachment" and event.attachment_url:
                 plan.attachments[event.id] = (event.attachment_url, event.title)
+                if event.parent:
+                    plan.children.setdefault(event.parent, []).append(event.id)
+            if event.post_type == "page":
+                plan.pages.add(event.id)
             if len(event.content.encode()) > MAX_BODY_BYTES:
                 plan.too_big.add(event.id)
             for comment in event.comments:
@@ -216,6 +240,35 @@ def _plain(text: str) -> str:
 
 def _slug(value: str, fallback: str) -> str:
     return slugify(unquote(value), allow_unicode=True)[:200].strip("-") or fallback
+
+
+def _tag_slug(name: str) -> str:
+    """An ASCII slug that no tag has yet. Tag pages are /tags/<slug>/ with a Django slug
+    (ASCII), while taggit would keep "περιεχόμενο" in it: the page would not resolve and
+    every article showing the tag would fail."""
+    base = (
+        slugify(name)[:90].strip("-")
+        or "tag-" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
+    )
+    slug, n = base, 1
+    while Tag.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+_TITLE_MARKUP = re.compile(
+    r"</?(?:a|abbr|b|big|br|cite|code|del|em|i|ins|mark|q|s|small|span|strong|sub|sup|u)"
+    r"\b[^<>]*>",
+    re.I,
+)
+
+
+def _title(value: str) -> str:
+    """A post title as text: WordPress titles may hold inline markup ("Title <em>With</em>
+    Markup") and entities, which readers must not see as tags. Anything else that looks
+    like a tag ("Council <approves> budget", as Gazette's own export writes it) is text."""
+    return html.unescape(_TITLE_MARKUP.sub("", value)).strip()
 
 
 def _path_of(url: str) -> str | None:
@@ -254,6 +307,10 @@ class Importer:
         self.tags: dict[str, int] = {}  # tag name → taggit Tag pk
         self.slugs: dict[int, set[str]] = {}  # section pk → its children's slugs
         self.batch: list[wxr.Item] = []
+        self.not_fetched: set[int] = set()  # attachments skipped for want of a media source
+        # Pages whose parent page comes later in the file (WordPress does not sort them):
+        # made once their parent is.
+        self.deferred: list[wxr.Item] = []
         self.batch_comments = 0
         self.attachment_by_url = {self._url_key(url): i for i, (url, _) in plan.attachments.items()}
 
@@ -310,6 +367,17 @@ class Importer:
             defaults={"redirect_page_id": page.pk, "is_permanent": True},
         )
         return page.pk
+
+    def login_of(self, creator: str) -> str:
+        """The author a post names. A hand-edited export may wrap the login in a stray
+        ">" or "<" ("<dc:creator>>login</dc:creator>"): that is still the declared
+        author, not a new person."""
+        if not creator:
+            return "wordpress"
+        cleaned = creator.strip("<> \t")
+        if creator not in self.plan.logins and cleaned in self.plan.logins:
+            return cleaned
+        return creator
 
     def user(self, author: wxr.Author) -> None:
         username = author.login[:150]
@@ -374,7 +442,7 @@ class Importer:
             if name not in self.tags:
                 tag = Tag.objects.filter(name__iexact=name).first()
                 if tag is None:
-                    tag = Tag.objects.create(name=name)
+                    tag = Tag.objects.create(name=name, slug=_tag_slug(name))
                     self.report.created["tags"] += 1
                 self.tags[name] = tag.pk
             ids.append(self.tags[name])
@@ -395,7 +463,11 @@ class Importer:
             return None
         url, title = self.plan.attachments[attachment_id]
         if not self.media.enabled:
-            self.report.skipped[("images", "no --media-dir or --media-from-url given")] += 1
+            # Counted once per image, however many posts show it: the summary's count is
+            # the file's.
+            if attachment_id not in self.not_fetched:
+                self.not_fetched.add(attachment_id)
+                self.report.skipped[("images", "no --media-dir or --media-from-url given")] += 1
             return None
         try:
             data = self.media.get(url)
@@ -486,10 +558,12 @@ class Importer:
                 self.category(wxr.Term("category", slug, name))
         section = self.section(cats[0] if cats else "uncategorized")
         tags = [html.unescape(name) for tax, _, name in terms if tax == "post_tag"]
-        # A subcategory is a tag in its top-level category's section.
-        for slug in cats:
+        # A subcategory is a tag in its top-level category's section, and so is any
+        # top-level category after the first (an article has one section): nothing of
+        # how the post was filed is lost.
+        for n, slug in enumerate(cats):
             term = self.categories.get(slug)
-            if self.root(slug) != slug and term is not None:
+            if (n > 0 or self.root(slug) != slug) and term is not None:
                 tags.append(html.unescape(term.name or slug))
         if item.sticky:
             tags.append(FEATURED_TAG)
@@ -504,20 +578,22 @@ class Importer:
             self.report.notes["scheduled posts imported live, shown from their date"] += 1
         elif not live:
             self.report.notes[f"{status} posts imported as drafts"] += 1
-        converted = converter.convert(item.content, self.image_for)
+        converted = converter.convert(self.content(item), self.image_for)
         for code in converted.shortcodes:
             self.report.notes[f"shortcode [{code}] kept as text"] += 1
         if converted.embeds:
             self.report.notes["embeds converted to links"] += converted.embeds
-        author_login = item.creator or "wordpress"
+        author_login = self.login_of(item.creator)
         return {
             "item": item,
             "section": section,
-            "title": (html.unescape(item.title).strip() or f"Untitled {item.id}")[:255],
+            "title": (_title(item.title) or f"Untitled {item.id}")[:255],
             "slug": _slug(item.slug or item.title, f"post-{item.id}"),
             "body": converted.blocks,
             "standfirst": _plain(item.excerpt)[:5000],
-            "date": item.date if (live or item.date) else None,
+            # A published post always has a date (pages show it): WordPress's own, else
+            # the feed's <pubDate>, else now.
+            "date": item.date or (item.pub_date or self.now if live else None),
             "live": live,
             "author": self.author(author_login),
             "tags": self.tag_ids(tags),
@@ -525,6 +601,11 @@ class Importer:
             "thumbnail": item.thumbnail_id,
             "digest": self.digest(item),
         }
+
+    def content(self, item: wxr.Item) -> str:
+        """The post's text, its [gallery] without ids= given the images attached to the
+        post, as WordPress shows them."""
+        return converter.fill_galleries(item.content, self.plan.children.get(item.id, []))
 
     @staticmethod
     def digest(item: wxr.Item) -> str:
@@ -632,11 +713,20 @@ class Importer:
 
     def redirects(self, item: wxr.Item, page_id: int, new_path: str) -> list[Redirect]:
         """The post's old permalink (dated, category-based, ... whatever <link> shows);
-        /?p=ID and /?page_id=ID are answered by views.wordpress_root from Imported."""
+        /?p=ID and /?page_id=ID are answered by views.wordpress_root from Imported, but
+        not /blog/?p=ID of a WordPress in a folder: those are redirects too (from <link>,
+        or <guid> when it names this post)."""
+        urls = [item.link]
+        guid = urlsplit(item.guid)
+        if guid.netloc == urlsplit(item.link).netloc and guid.query in (
+            f"p={item.id}",
+            f"page_id={item.id}",
+        ):
+            urls.append(item.guid)
         out = []
-        for url in {item.link}:
+        for url in dict.fromkeys(urls):
             path = _path_of(url) if url else None
-            if path is None or urlsplit(path).query:
+            if path is None or (urlsplit(path).query and urlsplit(path).path in ("", "/")):
                 continue
             old = Redirect.normalise_path(path)
             if old != Redirect.normalise_path(new_path) and len(old) <= 255:
@@ -668,9 +758,19 @@ class Importer:
         Imported.objects.filter(pk=row.pk).update(digest=p["digest"])
         self.report.updated["posts"] += 1
 
-    def page(self, item: wxr.Item, row: Imported | None) -> None:
+    def page(self, item: wxr.Item, row: Imported | None, *, final: bool = False) -> None:
         """A WordPress page: a StandardPage, made the normal way (pages are few)."""
-        converted = converter.convert(item.content, self.image_for)
+        parent: Page = self.home
+        if row is None and item.parent:
+            mapped = self.mapped(K.PAGE, [item.parent]).get(str(item.parent))
+            if mapped is not None:
+                parent = Page.objects.get(pk=mapped.object_id)
+            elif item.parent in self.plan.pages and item.parent != item.id and not final:
+                self.deferred.append(item)
+                return
+            else:
+                self.report.notes["pages whose parent page is missing put under home"] += 1
+        converted = converter.convert(self.content(item), self.image_for)
         body = converter.to_html(
             converted.blocks,
             lambda pk, caption: (
@@ -692,13 +792,6 @@ class Importer:
             Imported.objects.filter(pk=row.pk).update(digest=digest)
             self.report.updated["pages"] += 1
             return
-        parent: Page = self.home
-        if item.parent:
-            mapped = self.mapped(K.PAGE, [item.parent]).get(str(item.parent))
-            if mapped is not None:
-                parent = Page.objects.get(pk=mapped.object_id)
-            else:
-                self.report.notes["pages whose parent page is missing put under home"] += 1
         base = _slug(item.slug or item.title, f"page-{item.id}")
         slug, n = base, 1
         while _children(parent).filter(slug=slug).exists():
@@ -813,6 +906,18 @@ class Importer:
 
     def finish(self) -> None:
         self.flush()
+        # Pages that came before their parent, a generation at a time; what is left when
+        # a pass places none (a parent skipped, or a loop) goes under the home page.
+        while self.deferred:
+            todo, self.deferred = self.deferred, []
+            with transaction.atomic():
+                for item in todo:
+                    self.page(item, None, final=False)
+            if len(self.deferred) == len(todo):
+                with transaction.atomic():
+                    for item in self.deferred:
+                        self.page(item, None, final=True)
+                self.deferred = []
         # Featured images whose attachment came later in the file than their post.
         pending = Imported.objects.filter(site=self.site, kind=K.POST).exclude(thumbnail="")
         for row in pending.iterator():
