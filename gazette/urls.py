@@ -16,7 +16,9 @@ from gazette.wordpress import views as wordpress_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("tags/<slug:slug>/", news_views.tag, name="tag"),
+    # [-\w]: taggit keeps letters of any alphabet in slugs (a tag typed in Greek in the
+    # admin), and Django's <slug:> converter would leave them without a URL.
+    re_path(r"^tags/(?P<slug>[-\w]+)/$", news_views.tag, name="tag"),
     path("comments/<int:pk>/", reader_views.permalink, name="comment_permalink"),
     path("comments/<int:pk>/report/", reader_views.report, name="comment_report"),
     # The signed links that comment mails carry (gazette/comments/mail.py).

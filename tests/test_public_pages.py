@@ -141,6 +141,15 @@ def test_article_tags_link_to_their_tag_page(client, make_article):
     assert '<a href="/tags/storm/">storm</a>' in get(client, article.url)
 
 
+def test_a_tag_in_another_alphabet_has_a_page(client, make_article):
+    article = make_article("Athens news", tags=["Περιεχόμενο"])
+    slug = article.tags.get().slug
+    assert slug == "περιεχόμενο"  # taggit keeps the letters
+    html = get(client, article.url)  # the tag link no longer fails to reverse (a 500)
+    assert "Περιεχόμενο</a>" in html
+    assert listed_titles(get(client, f"/tags/{slug}/")) == ["Athens news"]
+
+
 def test_unknown_tag_is_not_found(client, make_article):
     make_article("Storm hits coast", tags=["storm"])
     assert "Page not found" in get(client, "/tags/no-such-tag/", status=404)
