@@ -273,6 +273,14 @@ def test_pages_listed_before_their_parents_keep_their_hierarchy(site, tmp_path):
     assert report.created["pages"] == 3
 
 
+def test_page_titles_are_text_like_post_titles(site, tmp_path):
+    # WordPress keeps "&" as &amp; in titles, and a title may hold inline markup.
+    title = "Q&amp;amp;A &lt;em&gt;today&lt;/em&gt;"
+    import_wxr(write_wxr(tmp_path, item(1, title, kind="page") + item(2, title)))
+    assert StandardPage.objects.get().title == "Q&A today"
+    assert ArticlePage.objects.get().title == "Q&A today"
+
+
 def test_a_page_whose_parent_is_not_in_the_file_goes_under_home(site, tmp_path):
     report = import_wxr(write_wxr(tmp_path, item(3, "Orphan", kind="page", parent=99)))
     assert StandardPage.objects.get().get_parent().specific_class.__name__ == "HomePage"

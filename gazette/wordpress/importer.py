@@ -204,7 +204,7 @@ def check(path: Path, progress: Callable[[int], None] | None = None) -> Plan:
             if event.post_type == "post":
                 plan.statuses[event.status or "publish"] += 1
             if event.post_type == "attachment" and event.attachment_url:
-                plan.attachments[event.id] = (event.attachment_url, event.title)
+                plan.attachments[event.id] = (event.attachment_url, _title(event.title))
                 if event.parent:
                     plan.children.setdefault(event.parent, []).append(event.id)
             if event.post_type == "page":
@@ -785,7 +785,7 @@ class Importer:
                 self.report.unchanged["pages"] += 1
                 return
             page = StandardPage.objects.get(pk=row.object_id)
-            page.title, page.body = (item.title or page.title)[:255], body
+            page.title, page.body = (_title(item.title) or page.title)[:255], body
             revision = page.save_revision()
             if live:
                 revision.publish()
@@ -797,7 +797,8 @@ class Importer:
         while _children(parent).filter(slug=slug).exists():
             n += 1
             slug = f"{base}-{n}"
-        page = StandardPage(title=(item.title or f"Page {item.id}")[:255], slug=slug, body=body)
+        title = _title(item.title) or f"Page {item.id}"
+        page = StandardPage(title=title[:255], slug=slug, body=body)
         parent.add_child(instance=page)
         revision = page.save_revision()
         if live:
