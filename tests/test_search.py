@@ -253,7 +253,6 @@ def test_query_count_does_not_grow_with_results(client, make_article, settings):
     assert len(nine) <= 7  # with the breaking-news banner every page reads (one query)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the cap is the SQLite index's")
 def test_a_word_in_more_articles_than_the_rank_limit_ranks_the_newest_and_says_so(
     client, make_article, news, world, settings
 ):

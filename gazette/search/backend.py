@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import connections
 from modelsearch.backends.database import SearchBackend as database_backend
 
+# A word in the headline counts this many times a word in the body (both databases).
+TITLE_WEIGHT = 5.0
+
 
 def SearchBackend(params: dict[str, Any]):  # noqa: N802 - the name Wagtail looks up
     backend = database_backend(params)
@@ -35,20 +38,19 @@ def _uses_fts5(backend: Any) -> bool:
 
 
 class Ranked:
-    """One search on SQLite's FTS5 index, ranked (gazette.search.sqlite_fts): slices and
-    count() as the search page and the APIs paginate it. ``count()`` is the number of
-    matches ranked, at most GAZETTE_SEARCH_RANK_LIMIT; ``capped`` says the word was found
-    in more articles than that, and only the newest of them were ranked."""
+    """One search ranked in the database's full-text index (sqlite_fts.py on SQLite's FTS5,
+    postgres_fts.py on PostgreSQL): slices and count() as the search page and the APIs
+    paginate it. ``count()`` is the number of matches ranked, at most
+    GAZETTE_SEARCH_RANK_LIMIT; ``capped`` says the words were found in more articles than
+    that, and only the newest of them were ranked."""
 
-    def __init__(self, queryset: Any, terms: list[str]) -> None:
-        self.queryset, self.terms = queryset, terms
+    def __init__(self, queryset: Any, terms: list[str], ranked_ids: Any) -> None:
+        self.queryset, self.terms, self._ranked_ids = queryset, terms, ranked_ids
         self.cap = settings.GAZETTE_SEARCH_RANK_LIMIT
         self._count: int | None = None
 
     def ids(self, offset: int, limit: int) -> list[int]:
-        from gazette.search.sqlite_fts import ranked_ids
-
-        ids, self._count = ranked_ids(self.queryset, self.terms, offset, limit, self.cap)
+        ids, self._count = self._ranked_ids(self.queryset, self.terms, offset, limit, self.cap)
         return ids
 
     def count(self) -> int:
@@ -70,8 +72,21 @@ class Ranked:
 
 
 def ranked(queryset: Any, terms: list[str]) -> Ranked | None:
-    """The rows of ``queryset`` with every term, best first, on SQLite with FTS5; None
-    elsewhere, and the caller asks Wagtail's backend (PostgreSQL full-text search)."""
-    if connections[queryset.db].vendor != "sqlite" or not _uses_fts5(database_backend({})):
+    """The rows of ``queryset`` with every term, best first, ranked by Gazette's own query
+    on SQLite (FTS5) and PostgreSQL; None with any other search backend, and the caller
+    asks Wagtail's."""
+    vendor = connections[queryset.db].vendor
+    backend = database_backend({})
+    if vendor == "sqlite" and _uses_fts5(backend):
+        from gazette.search.sqlite_fts import ranked_ids
+    elif vendor == "postgresql" and _uses_postgres_fts(backend):
+        from gazette.search.postgres_fts import ranked_ids
+    else:
         return None
-    return Ranked(queryset, terms)
+    return Ranked(queryset, terms, ranked_ids)
+
+
+def _uses_postgres_fts(backend: Any) -> bool:
+    from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+
+    return isinstance(backend, PostgresSearchBackend)

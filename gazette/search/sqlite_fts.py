@@ -14,7 +14,7 @@ from modelsearch.backends.database.sqlite.sqlite import (
 from modelsearch.query import Not, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
-TITLE_WEIGHT = 5.0
+from gazette.search.backend import TITLE_WEIGHT
 
 
 class WeightedBM25(BM25):
