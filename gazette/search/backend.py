@@ -51,6 +51,8 @@ class Ranked:
 
     def ids(self, offset: int, limit: int) -> list[int]:
         ids, self._count = self._ranked_ids(self.queryset, self.terms, offset, limit, self.cap)
+        if not ids and offset:  # past the last page: no row carried the count
+            self._count = self._ranked_ids(self.queryset, self.terms, 0, 1, self.cap)[1]
         return ids
 
     def count(self) -> int:

@@ -45,8 +45,5 @@ def ranked_ids(
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, [*params, cap, limit, offset])
         rows = cursor.fetchall()
-    if rows:
-        return [row[0] for row in rows], rows[0][1]
-    if offset:  # past the last page: the window has no row to count on
-        return [], ranked_ids(queryset, terms, 0, 1, cap)[1]
-    return [], 0
+    # Each row carries the number ranked; with no row, the caller counts from page one.
+    return [row[0] for row in rows], rows[0][1] if rows else 0
