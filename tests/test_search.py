@@ -263,7 +263,9 @@ def test_a_word_in_more_articles_than_the_rank_limit_ranks_the_newest_and_says_s
     response = client.get("/search/", {"q": "ferry"})
     found = titles(response)
     assert len(found) == 3 and oldest.title not in found
-    assert "These words are in 3 articles or more" in response.content.decode()
+    assert "This word is in 3 articles or more" in response.content.decode()
+    two_words = client.get("/search/", {"q": "ferry sailed"}).content.decode()
+    assert "These words are in 3 articles or more" in two_words
     # Filters apply before the cap: the old story is found in its own section.
     response = client.get("/search/", {"q": "ferry", "section": world.slug})
     assert titles(response) == [oldest.title]

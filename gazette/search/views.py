@@ -139,7 +139,8 @@ def _results(request: HttpRequest, form: SearchForm, query: text.Query, context:
         rows = fts[offset : offset + per_page + 1]
         if fts.capped:
             context["notes"].append(
-                f"These words are in {fts.cap:,} articles or more: the best matches among "
+                f"{'These words are' if len(query.terms) > 1 else 'This word is'} in "
+                f"{fts.cap:,} articles or more: the best matches among "
                 "the newest of them are shown. Choose a section or dates to reach older ones."
             )
     results = ListPage(rows, 1, per_page)
