@@ -67,6 +67,11 @@ def _uid() -> str:
     return str(uuid.uuid4())
 
 
+def _link_paragraph(url: str) -> str:
+    """What an embed or a player becomes: a paragraph with a link to what it showed."""
+    return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>'
+
+
 def fill_galleries(text: str, attachment_ids: list[int]) -> str:
     """[gallery] without ids= shows the images attached to the post: name them."""
     if not attachment_ids or "[gallery" not in text:
@@ -213,14 +218,13 @@ def convert(content: str, image_for: ImageFor | None = None) -> Converted:
                 url = str(node.get("src") or (source.get("src") if source else "") or "")
                 result.embeds += 1
                 if url.startswith(("http://", "https://")):
-                    prose.append(f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>')
+                    prose.append(_link_paragraph(url))
             elif name == "figure" and "wp-block-embed" in classes or name == "iframe":
                 # The embedded address, not the caption that may follow it in the figure.
                 found = _URL.search(str(node.get("src") or "") or node.get_text(" "))
                 result.embeds += 1
                 if found:
-                    url = found.group(0)
-                    prose.append(f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>')
+                    prose.append(_link_paragraph(found.group(0)))
                 caption_tag = node.find("figcaption")
                 caption = caption_tag.get_text(" ", strip=True) if caption_tag else ""
                 if caption:

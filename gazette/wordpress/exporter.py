@@ -87,15 +87,22 @@ def _rich_text(value: str, base: str, images: dict[int, GazetteImage]) -> str:
         found = images.get(int(pk)) if pk.isdigit() else None
         if found is None:
             return ""
-        wp_id = attachment_id(found.pk)
-        return (
-            f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
-            f"<img src={quoteattr(base + found.file.url)} alt={quoteattr(attrs.get('alt', ''))} "
-            f'class="wp-image-{wp_id}"/></figure>\n<!-- /wp:image -->'
-        )
+        return _image_block(found, base, attrs.get("alt", ""))
 
     expanded = expand_db_html(_EMBEDDED_IMAGE.sub(image, value or ""))
     return _SITE_RELATIVE.sub(lambda m: m.group(1) + base + "/", expanded)
+
+
+def _image_block(image: GazetteImage, base: str, alt: str, caption: str = "") -> str:
+    """A block-editor image naming its attachment (`"id"`, `wp-image-N`), which WordPress's
+    importer rewrites to the copy it fetched."""
+    wp_id = attachment_id(image.pk)
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
+        f"<img src={quoteattr(base + image.file.url)} alt={quoteattr(alt)} "
+        f'class="wp-image-{wp_id}"/>{figcaption}</figure>\n<!-- /wp:image -->'
+    )
 
 
 def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage]) -> str:
@@ -116,14 +123,7 @@ def _body_html(article: ArticlePage, base: str, images: dict[int, GazetteImage])
             if image is None:
                 continue
             caption = value.get("caption") or getattr(image, "caption", "") or ""
-            figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-            wp_id = attachment_id(image.pk)
-            parts.append(
-                f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image">'
-                f"<img src={quoteattr(base + image.file.url)} "
-                f"alt={quoteattr(image.description or '')} "
-                f'class="wp-image-{wp_id}"/>{figcaption}</figure>\n<!-- /wp:image -->'
-            )
+            parts.append(_image_block(image, base, image.description or "", caption))
     return "\n\n".join(parts)
 
 

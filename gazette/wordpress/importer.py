@@ -243,9 +243,10 @@ def _slug(value: str, fallback: str) -> str:
 
 
 def _tag_slug(name: str) -> str:
-    """An ASCII slug that no tag has yet. Tag pages are /tags/<slug>/ with a Django slug
-    (ASCII), while taggit would keep "περιεχόμενο" in it: the page would not resolve and
-    every article showing the tag would fail."""
+    """An ASCII slug that no tag has yet. Written when tag pages took ASCII slugs only;
+    gazette/urls.py now takes taggit's own ("περιεχόμενο") too, as for tags made in the
+    admin, so this only keeps imported tags' addresses ASCII (a hash where nothing of the
+    name is ASCII)."""
     base = (
         slugify(name)[:90].strip("-")
         or "tag-" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
